@@ -1,0 +1,99 @@
+// The comptoir command: `serve` (the default) runs the HTTP server, `config` prints
+// the effective configuration with secrets masked, `--version` prints the version.
+// Flags override the environment, which overrides `.env`, which overrides defaults.
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+#include "api/routes.h"
+#include "config/config.h"
+#include "http/dispatcher.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "util/log.h"
+
+namespace {
+
+using comptoir::Config;
+
+int print_config(const comptoir::Settings& settings) {
+  for (const auto& spec : comptoir::setting_specs()) {
+    const auto& s = settings.find(spec.name)->second;
+    std::cout << spec.name << "=" << comptoir::masked_value(spec, s.value) << "  # " << s.source
+              << ": " << spec.description << "\n";
+  }
+  return 0;
+}
+
+int serve(const Config& config) {
+  comptoir::init_logging(config.log_format, config.log_level);
+  std::error_code ec;
+  for (const auto& dir : {config.data_dir, config.upload_folder}) {
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+      spdlog::critical("cannot create directory {}: {}", dir, ec.message());
+      return 1;
+    }
+  }
+  std::signal(SIGPIPE, SIG_IGN);
+
+  comptoir::api::ApiContext ctx{config, std::chrono::system_clock::now()};
+  comptoir::http::Router router;
+  comptoir::api::register_routes(router, ctx);
+  comptoir::http::Dispatcher dispatcher(router, comptoir::http::CorsPolicy(config.cors_origins));
+  comptoir::http::Server server(config, dispatcher);
+  if (auto st = server.listen(); !st.ok()) {
+    spdlog::critical("{}", st.error().message);
+    return 1;
+  }
+  server.run();
+  spdlog::default_logger()->flush();
+  comptoir::access_logger().flush();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Comptoir: e-commerce log and sales analytics server"};
+  app.set_version_flag("--version", std::string("comptoir ") + COMPTOIR_VERSION);
+  app.require_subcommand(0, 1);
+
+  std::optional<std::string> host, data_dir, log_format;
+  std::optional<unsigned> port, threads;
+  app.add_option("--host", host, "listen address (COMPTOIR_HOST)");
+  app.add_option("--port", port, "listen port (COMPTOIR_PORT)");
+  app.add_option("--data-dir", data_dir, "data directory (COMPTOIR_DATA_DIR)");
+  app.add_option("--threads", threads, "I/O threads (COMPTOIR_THREADS)");
+  app.add_option("--log-format", log_format, "text or json (COMPTOIR_LOG_FORMAT)");
+
+  auto* serve_cmd = app.add_subcommand("serve", "run the HTTP server (default)")->fallthrough();
+  auto* config_cmd =
+      app.add_subcommand("config", "print the effective configuration")->fallthrough();
+  (void)serve_cmd;
+
+  CLI11_PARSE(app, argc, argv);
+
+  comptoir::StringMap flags;
+  if (host) flags["COMPTOIR_HOST"] = *host;
+  if (port) flags["COMPTOIR_PORT"] = std::to_string(*port);
+  if (data_dir) flags["COMPTOIR_DATA_DIR"] = *data_dir;
+  if (threads) flags["COMPTOIR_THREADS"] = std::to_string(*threads);
+  if (log_format) flags["COMPTOIR_LOG_FORMAT"] = *log_format;
+
+  auto settings = comptoir::load_settings(flags);
+  if (!settings.ok()) {
+    std::cerr << "comptoir: " << settings.error().message << "\n";
+    return 2;
+  }
+  auto config = comptoir::config_from_settings(*settings);
+  if (!config.ok()) {
+    std::cerr << "comptoir: " << config.error().message << "\n";
+    return 2;
+  }
+  if (config_cmd->parsed()) return print_config(*settings);
+  return serve(*config);
+}
