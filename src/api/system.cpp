@@ -21,23 +21,22 @@ http::Response get_root(ApiContext&, http::Request&) {
 }
 
 http::Response get_health(ApiContext&, http::Request&) {
-  return http::json_response(
-      200, json::object{{"status", "healthy"}, {"timestamp", iso8601_utc_now()}});
+  return http::json_response(200,
+                             json::object{{"status", "healthy"}, {"timestamp", iso8601_utc_now()}});
 }
 
 http::Response get_services_status(ApiContext&, http::Request&) {
   return http::json_response(
-      200, json::object{
-               {"mongodb", json::object{{"status", "connected"},
-                                        {"backend", "embedded"},
-                                        {"collections", json::array{}}}},
-               {"redis", json::object{{"status", "connected"},
-                                      {"backend", "embedded"},
-                                      {"dbsize", 0}}},
-               {"elasticsearch", json::object{{"status", "connected"},
-                                              {"backend", "embedded"},
-                                              {"indices", json::array{}}}},
-           });
+      200,
+      json::object{
+          {"mongodb",
+           json::object{
+               {"status", "connected"}, {"backend", "embedded"}, {"collections", json::array{}}}},
+          {"redis", json::object{{"status", "connected"}, {"backend", "embedded"}, {"dbsize", 0}}},
+          {"elasticsearch",
+           json::object{
+               {"status", "connected"}, {"backend", "embedded"}, {"indices", json::array{}}}},
+      });
 }
 
 }  // namespace comptoir::api

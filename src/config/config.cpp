@@ -182,14 +182,14 @@ Result<Config> config_from_settings(const Settings& settings) {
   c.elasticsearch_host = get("ELASTICSEARCH_HOST");
   for (const auto& url : split_list(c.elasticsearch_host)) {
     if (!url.starts_with("http://") && !url.starts_with("https://")) {
-      return Error::invalid("invalid ELASTICSEARCH_HOST: each URL must start with http:// or "
-                            "https://");
+      return Error::invalid(
+          "invalid ELASTICSEARCH_HOST: each URL must start with http:// or "
+          "https://");
     }
   }
 
-  auto cache_bytes = parse_integer<uint64_t>("COMPTOIR_CACHE_MAX_BYTES",
-                                             get("COMPTOIR_CACHE_MAX_BYTES"), 1024,
-                                             uint64_t{1} << 40);
+  auto cache_bytes = parse_integer<uint64_t>(
+      "COMPTOIR_CACHE_MAX_BYTES", get("COMPTOIR_CACHE_MAX_BYTES"), 1024, uint64_t{1} << 40);
   COMPTOIR_TRY(cache_bytes);
   c.cache_max_bytes = *cache_bytes;
   return c;

@@ -33,8 +33,8 @@ struct Config {
   std::vector<std::string> cors_origins;  // {"*"} allows any origin
   LogFormat log_format = LogFormat::kText;
   std::string log_level;
-  std::string mongodb_uri;         // empty: embedded SQLite store
-  std::string redis_host;          // empty: in-process cache
+  std::string mongodb_uri;  // empty: embedded SQLite store
+  std::string redis_host;   // empty: in-process cache
   uint16_t redis_port = 0;
   std::string redis_password;
   uint32_t redis_db = 0;

@@ -38,10 +38,18 @@ Result<std::string> read_quoted(std::string_view text, size_t& consumed) {
     if (quote == '"' && c == '\\' && i + 1 < text.size()) {
       char n = text[++i];
       switch (n) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        default: out += n; break;  // \" \\ and anything else: the character itself
+        case 'n':
+          out += '\n';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        default:
+          out += n;
+          break;  // \" \\ and anything else: the character itself
       }
       continue;
     }
@@ -96,8 +104,8 @@ Result<std::map<std::string, std::string>> parse_dotenv(std::string_view text) {
       if (eol == std::string_view::npos) eol = text.size();
       std::string_view tail = trim(text.substr(after, eol - after));
       if (!tail.empty() && tail.front() != '#') {
-        return Error::invalid(fmt::format(".env line {}: unexpected text after quoted value",
-                                          line_no));
+        return Error::invalid(
+            fmt::format(".env line {}: unexpected text after quoted value", line_no));
       }
       pos = eol + 1;
     } else {

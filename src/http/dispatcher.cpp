@@ -13,8 +13,7 @@ Dispatcher::Dispatcher(const Router& router, CorsPolicy cors)
 Response Dispatcher::route(Request& req) const {
   Router::Lookup lookup = router_.find(req.method(), req.path());
   if (lookup.outcome == Router::Outcome::kNotFound) {
-    return error_response(404, "The requested URL was not found on the server.",
-                          req.request_id());
+    return error_response(404, "The requested URL was not found on the server.", req.request_id());
   }
   if (req.method() == beast_http::verb::options) {
     Response res;
@@ -27,8 +26,8 @@ Response Dispatcher::route(Request& req) const {
     return res;
   }
   if (lookup.outcome == Router::Outcome::kMethodNotAllowed) {
-    Response res = error_response(405, "The method is not allowed for the requested URL.",
-                                  req.request_id());
+    Response res =
+        error_response(405, "The method is not allowed for the requested URL.", req.request_id());
     res.set_header("Allow", std::string(lookup.allow));
     return res;
   }
@@ -36,8 +35,8 @@ Response Dispatcher::route(Request& req) const {
   try {
     return (*lookup.handler)(req);
   } catch (const std::exception& e) {
-    spdlog::error("request {} {} {} failed: {}", req.request_id(), req.method_string(),
-                  req.path(), e.what());
+    spdlog::error("request {} {} {} failed: {}", req.request_id(), req.method_string(), req.path(),
+                  e.what());
   } catch (...) {
     spdlog::error("request {} {} {} failed with an unknown exception", req.request_id(),
                   req.method_string(), req.path());

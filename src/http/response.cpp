@@ -13,9 +13,9 @@ Response json_response(unsigned status, const boost::json::value& body) {
 }
 
 Response error_response(unsigned status, std::string_view message, std::string_view request_id) {
-  return json_response(status, boost::json::object{{"error", message},
-                                                   {"status", status},
-                                                   {"request_id", request_id}});
+  return json_response(
+      status,
+      boost::json::object{{"error", message}, {"status", status}, {"request_id", request_id}});
 }
 
 }  // namespace comptoir::http

@@ -33,8 +33,7 @@ void Router::add(beast_http::verb method, std::string_view pattern, Handler hand
     r.pattern = std::string(pattern);
     for_each_segment(pattern, [&](std::string_view seg) {
       const bool is_param = seg.size() > 2 && seg.front() == '<' && seg.back() == '>';
-      r.segments.push_back(
-          {std::string(is_param ? seg.substr(1, seg.size() - 2) : seg), is_param});
+      r.segments.push_back({std::string(is_param ? seg.substr(1, seg.size() - 2) : seg), is_param});
       return true;
     });
     routes_.push_back(std::move(r));

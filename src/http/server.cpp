@@ -61,8 +61,7 @@ void Server::accept() {
         // worker's session set).
         asio::post(worker.ioc, [this, &worker, s = std::move(socket),
                                 slot = std::move(slot)]() mutable {
-          std::make_shared<Session>(std::move(s), env_, worker.sessions, std::move(slot))
-              ->start();
+          std::make_shared<Session>(std::move(s), env_, worker.sessions, std::move(slot))->start();
         });
       }
     } else {
@@ -87,8 +86,7 @@ void Server::run() {
   for (size_t i = 1; i < workers_.size(); ++i) {
     threads.emplace_back([w = workers_[i].get()] { w->ioc.run(); });
   }
-  spdlog::info("listening on http://{}:{} with {} threads", config_.host, port_,
-               workers_.size());
+  spdlog::info("listening on http://{}:{} with {} threads", config_.host, port_, workers_.size());
   workers_[0]->ioc.run();
   for (auto& t : threads) t.join();
   spdlog::info("server stopped");

@@ -5,8 +5,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
-#include <ctime>
 #include <spdlog/spdlog.h>
+#include <ctime>
 
 #include "http/access_log.h"
 #include "http/request_id.h"
@@ -42,7 +42,9 @@ Session::Session(tcp::socket socket, const SessionEnv& env, SessionSet& set,
   set_.insert(this);
 }
 
-Session::~Session() { set_.erase(this); }
+Session::~Session() {
+  set_.erase(this);
+}
 
 void Session::start() {
   beast::error_code ec;
@@ -111,14 +113,14 @@ void Session::on_head(beast::error_code ec, size_t) {
   if (parser_->get()[bhttp::field::expect] == "100-continue") {
     // Tell the client to send the body (curl waits for this before uploading).
     static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-    boost::asio::async_write(
-        stream_, boost::asio::buffer(kContinue.data(), kContinue.size()),
-        [self = shared_from_this()](beast::error_code wec, size_t) {
-          if (wec) return self->close();
-          self->stream_.expires_after(self->env_.limits.read_timeout);
-          bhttp::async_read(self->stream_, self->buffer_, *self->parser_,
-                            beast::bind_front_handler(&Session::on_body, self));
-        });
+    boost::asio::async_write(stream_, boost::asio::buffer(kContinue.data(), kContinue.size()),
+                             [self = shared_from_this()](beast::error_code wec, size_t) {
+                               if (wec) return self->close();
+                               self->stream_.expires_after(self->env_.limits.read_timeout);
+                               bhttp::async_read(
+                                   self->stream_, self->buffer_, *self->parser_,
+                                   beast::bind_front_handler(&Session::on_body, self));
+                             });
     return;
   }
   bhttp::async_read(stream_, buffer_, *parser_,
@@ -153,17 +155,17 @@ void Session::handle_request() {
   log_method_ = std::string(raw.method_string());
   log_target_ = std::string(raw.target());
   close_after_write_ = !raw.keep_alive() || draining_;
-  send(res.status, std::move(res.content_type), std::move(res.body), res.headers,
-       req.request_id(), raw.method() == bhttp::verb::head);
+  send(res.status, std::move(res.content_type), std::move(res.body), res.headers, req.request_id(),
+       raw.method() == bhttp::verb::head);
 }
 
 void Session::fail_request(unsigned status, std::string_view message) {
   state_ = State::kBusy;
   close_after_write_ = true;
   log_method_ = parser_ && parser_->is_header_done() ? std::string(parser_->get().method_string())
-                                                 : std::string("-");
+                                                     : std::string("-");
   log_target_ = parser_ && parser_->is_header_done() ? std::string(parser_->get().target())
-                                                 : std::string("-");
+                                                     : std::string("-");
   const std::string id = new_request_id();
   Response res = error_response(status, message, id);
   send(res.status, std::move(res.content_type), std::move(res.body), res.headers, id, false);

@@ -14,8 +14,7 @@ class JsonEscapedMessage final : public spdlog::custom_flag_formatter {
   void format(const spdlog::details::log_msg& msg, const std::tm&,
               spdlog::memory_buf_t& dest) override {
     std::string escaped;
-    append_json_escaped(escaped,
-                        std::string_view(msg.payload.data(), msg.payload.size()));
+    append_json_escaped(escaped, std::string_view(msg.payload.data(), msg.payload.size()));
     dest.append(escaped.data(), escaped.data() + escaped.size());
   }
   std::unique_ptr<custom_flag_formatter> clone() const override {
@@ -36,11 +35,21 @@ void append_json_escaped(std::string& out, std::string_view s) {
   for (char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += "\\u00";
@@ -55,10 +64,10 @@ void append_json_escaped(std::string& out, std::string_view s) {
 
 void init_logging(LogFormat format, std::string_view level) {
   // One sink each: a logger's formatter is set on its sinks.
-  auto server = std::make_shared<spdlog::logger>(
-      "comptoir", std::make_shared<spdlog::sinks::stderr_sink_mt>());
-  auto access = std::make_shared<spdlog::logger>(
-      "access", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto server = std::make_shared<spdlog::logger>("comptoir",
+                                                 std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto access =
+      std::make_shared<spdlog::logger>("access", std::make_shared<spdlog::sinks::stderr_sink_mt>());
   if (format == LogFormat::kJson) {
     auto f = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
     f->add_flag<JsonEscapedMessage>('*').set_pattern(
@@ -79,6 +88,8 @@ void init_logging(LogFormat format, std::string_view level) {
   access_logger_ptr() = access;
 }
 
-spdlog::logger& access_logger() { return *access_logger_ptr(); }
+spdlog::logger& access_logger() {
+  return *access_logger_ptr();
+}
 
 }  // namespace comptoir

@@ -46,7 +46,7 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : v_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return v_.index() == 0; }
@@ -101,8 +101,8 @@ using Status = Result<void>;
 }  // namespace comptoir
 
 // Propagate an error from an expression returning Result<...>.
-#define COMPTOIR_TRY(expr)                            \
-  do {                                                \
-    auto&& comptoir_try_result_ = (expr);             \
+#define COMPTOIR_TRY(expr)                                               \
+  do {                                                                   \
+    auto&& comptoir_try_result_ = (expr);                                \
     if (!comptoir_try_result_.ok()) return comptoir_try_result_.error(); \
   } while (0)

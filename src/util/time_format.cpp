@@ -7,13 +7,11 @@
 namespace comptoir {
 
 std::string iso8601_utc(std::chrono::system_clock::time_point t) {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z",
-                     std::chrono::floor<std::chrono::seconds>(t));
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(t));
 }
 
 std::string http_date(std::chrono::system_clock::time_point t) {
-  return fmt::format("{:%a, %d %b %Y %H:%M:%S} GMT",
-                     std::chrono::floor<std::chrono::seconds>(t));
+  return fmt::format("{:%a, %d %b %Y %H:%M:%S} GMT", std::chrono::floor<std::chrono::seconds>(t));
 }
 
 }  // namespace comptoir

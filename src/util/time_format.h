@@ -8,7 +8,9 @@
 namespace comptoir {
 
 std::string iso8601_utc(std::chrono::system_clock::time_point t);
-inline std::string iso8601_utc_now() { return iso8601_utc(std::chrono::system_clock::now()); }
+inline std::string iso8601_utc_now() {
+  return iso8601_utc(std::chrono::system_clock::now());
+}
 
 std::string http_date(std::chrono::system_clock::time_point t);
 

@@ -1,0 +1,186 @@
+"""Starts the real comptoir binary for the API tests.
+
+Each server runs on a free loopback port with its own temporary data directory
+and working directory (so no stray .env is read). `server` is one shared server
+with default settings; `start_server(**env)` starts extra ones with other
+settings and stops them at the end of the test.
+"""
+import os
+import pathlib
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+import pytest
+import requests
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BIN = os.path.abspath(os.environ.get("COMPTOIR_BIN", str(ROOT / "build" / "comptoir")))
+SANITIZED = os.environ.get("COMPTOIR_SANITIZED") == "1"
+START_TIMEOUT = 60 if SANITIZED else 15
+
+# Settings that must not leak from the caller's environment into test servers.
+_CONFIG_PREFIXES = ("COMPTOIR_",)
+_CONFIG_NAMES = {"MONGODB_URI", "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD", "REDIS_DB",
+                 "ELASTICSEARCH_HOST", "UPLOAD_FOLDER", "MAX_CONTENT_LENGTH"}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def clean_environment():
+    return {k: v for k, v in os.environ.items()
+            if k not in _CONFIG_NAMES and not k.startswith(_CONFIG_PREFIXES)}
+
+
+class ServerProcess:
+    def __init__(self, env=None, args=()):
+        self.dir = tempfile.TemporaryDirectory(prefix="comptoir-test-")
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = pathlib.Path(self.dir.name) / "server.log"
+        full_env = clean_environment()
+        full_env.update({
+            "COMPTOIR_HOST": "127.0.0.1",
+            "COMPTOIR_PORT": str(self.port),
+            "COMPTOIR_DATA_DIR": str(pathlib.Path(self.dir.name) / "data"),
+            "COMPTOIR_THREADS": "2",
+        })
+        full_env.update({k: str(v) for k, v in (env or {}).items()})
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen([BIN, "serve", *args], env=full_env, cwd=self.dir.name,
+                                     stdout=self._log, stderr=subprocess.STDOUT)
+        self._wait_ready()
+
+    def _wait_ready(self):
+        deadline = time.time() + START_TIMEOUT
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"comptoir exited with {self.proc.returncode}:\n{self.log()}")
+            try:
+                if requests.get(self.url + "/health", timeout=1).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"comptoir did not answer within {START_TIMEOUT}s:\n{self.log()}")
+
+    def log(self):
+        if not self._log.closed:
+            self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def connect(self):
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        return s
+
+    def stop(self, sig=signal.SIGTERM, timeout=30):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+        return self.proc.returncode
+
+    def cleanup(self):
+        self.stop()
+        self.dir.cleanup()
+
+
+@pytest.fixture(scope="session")
+def server():
+    s = ServerProcess()
+    yield s
+    code = s.stop()
+    s.dir.cleanup()
+    assert code == 0, f"server exited with {code}"
+
+
+@pytest.fixture
+def start_server():
+    started = []
+
+    def start(args=(), **env):
+        s = ServerProcess(env, args)
+        started.append(s)
+        return s
+
+    yield start
+    for s in started:
+        s.cleanup()
+
+
+class RawConnection:
+    """A plain socket for what `requests` cannot do: pipelining, partial or
+    malformed requests, slow clients."""
+
+    def __init__(self, port, timeout=10):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.buf = b""
+
+    def send(self, data):
+        self.sock.sendall(data if isinstance(data, bytes) else data.encode())
+
+    def _fill(self):
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise ConnectionError(f"connection closed; unread: {self.buf!r}")
+        self.buf += chunk
+
+    def read_response(self, timeout=10):
+        """Returns (status, headers with lower-case names, body bytes)."""
+        self.sock.settimeout(timeout)
+        while b"\r\n\r\n" not in self.buf:
+            self._fill()
+        head, _, self.buf = self.buf.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ")[1])
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        length = int(headers.get("content-length", "0"))
+        while len(self.buf) < length:
+            self._fill()
+        body, self.buf = self.buf[:length], self.buf[length:]
+        return status, headers, body
+
+    def closed_by_peer(self, timeout):
+        """True when the server closes the connection within `timeout` seconds."""
+        self.sock.settimeout(timeout)
+        try:
+            while True:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    return True
+                self.buf += chunk
+        except socket.timeout:
+            return False
+        except ConnectionResetError:
+            return True
+
+    def close(self):
+        self.sock.close()
+
+
+@pytest.fixture
+def raw(server):
+    conns = []
+
+    def open_connection(target=None, timeout=10):
+        c = RawConnection((target or server).port, timeout)
+        conns.append(c)
+        return c
+
+    yield open_connection
+    for c in conns:
+        c.close()

@@ -1,0 +1,87 @@
+"""The comptoir command line: version, config printing, precedence, invalid
+settings stopping start-up with a one-line message."""
+import os
+import subprocess
+
+from conftest import BIN, clean_environment, ServerProcess
+
+
+def run(args, env=None, cwd=None):
+    full = clean_environment()
+    full.update(env or {})
+    return subprocess.run([BIN, *args], env=full, cwd=cwd, capture_output=True, text=True,
+                          timeout=30)
+
+
+def config_values(output):
+    values = {}
+    for line in output.splitlines():
+        name, _, rest = line.partition("=")
+        value, _, source = rest.partition("  # ")
+        values[name] = (value, source.split(":")[0])
+    return values
+
+
+def test_version():
+    r = run(["--version"])
+    assert r.returncode == 0
+    assert r.stdout.startswith("comptoir ")
+
+
+def test_config_masks_secrets(tmp_path):
+    r = run(["config"], {"MONGODB_URI": "mongodb://admin:admin123@db:27017/ecommerce",
+                         "REDIS_PASSWORD": "hunter2"}, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "admin123" not in r.stdout and "hunter2" not in r.stdout
+    values = config_values(r.stdout)
+    assert values["MONGODB_URI"] == ("mongodb://admin:****@db:27017/ecommerce", "environment")
+    assert values["REDIS_PASSWORD"] == ("****", "environment")
+    assert values["COMPTOIR_PORT"] == ("8000", "default")
+
+
+def test_precedence_flags_env_dotenv(tmp_path):
+    (tmp_path / ".env").write_text("COMPTOIR_PORT=1111\nREDIS_PORT=7000  # comment\n"
+                                   "COMPTOIR_HOST=10.1.1.1\n")
+    values = config_values(run(["config", "--port", "3333"], {"COMPTOIR_HOST": "127.0.0.2"},
+                               cwd=tmp_path).stdout)
+    assert values["COMPTOIR_PORT"] == ("3333", "flag")
+    assert values["COMPTOIR_HOST"] == ("127.0.0.2", "environment")
+    assert values["REDIS_PORT"] == ("7000", ".env")
+
+
+def test_invalid_setting_stops_startup_naming_the_variable(tmp_path):
+    r = run(["serve"], {"COMPTOIR_PORT": "eighty"}, cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.count("\n") == 1
+    assert "COMPTOIR_PORT" in r.stderr
+    r = run(["serve"], {"MAX_CONTENT_LENGTH": "16MB"}, cwd=tmp_path)
+    assert r.returncode == 2 and "MAX_CONTENT_LENGTH" in r.stderr
+
+
+def test_malformed_dotenv_stops_startup(tmp_path):
+    (tmp_path / ".env").write_text("COMPTOIR_PORT=8000\nthis is not a setting\n")
+    r = run(["serve"], cwd=tmp_path)
+    assert r.returncode == 2
+    assert ".env line 2" in r.stderr
+
+
+def test_port_in_use_is_reported(start_server, tmp_path):
+    s = start_server()
+    r = run(["serve"], {"COMPTOIR_HOST": "127.0.0.1", "COMPTOIR_PORT": str(s.port),
+                        "COMPTOIR_DATA_DIR": str(tmp_path / "d")}, cwd=tmp_path)
+    assert r.returncode == 1
+    assert "cannot listen" in r.stderr
+
+
+def test_unknown_flag_is_an_error():
+    r = run(["serve", "--no-such-flag"])
+    assert r.returncode != 0
+
+
+def test_readme_documents_every_setting(tmp_path):
+    from conftest import ROOT
+    readme = (ROOT / "README.md").read_text()
+    names = config_values(run(["config"], cwd=tmp_path).stdout)
+    assert names
+    for name in names:
+        assert f"`{name}`" in readme, f"{name} is missing from the README's table"
