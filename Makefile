@@ -5,7 +5,6 @@
 #   make bench      HTTP load test (wrk) and micro benchmarks
 #   make fmt        clang-format every C++ file
 JOBS ?= 2
-PYTEST ?= python3 -m pytest
 
 .PHONY: setup configure build run test test-unit test-api test-asan bench fmt clean
 
@@ -20,16 +19,13 @@ run: build
 	./build/comptoir serve
 
 test: build
-	ctest --test-dir build --output-on-failure -j $(JOBS)
-	COMPTOIR_BIN=$(CURDIR)/build/comptoir $(PYTEST) tests/api -q
+	scripts/run-tests build
 
 test-asan: setup
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --test-dir build-asan --output-on-failure -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  COMPTOIR_BIN=$(CURDIR)/build-asan/comptoir COMPTOIR_SANITIZED=1 $(PYTEST) tests/api -q
+	  COMPTOIR_SANITIZED=1 scripts/run-tests build-asan
 
 bench: build
 	./build/comptoir-bench --benchmark_min_time=0.2

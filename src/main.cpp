@@ -10,6 +10,8 @@
 
 #include "api/routes.h"
 #include "config/config.h"
+#include "core/catalogue.h"
+#include "core/services.h"
 #include "http/dispatcher.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -40,7 +42,13 @@ int serve(const Config& config) {
   }
   std::signal(SIGPIPE, SIG_IGN);
 
-  comptoir::api::ApiContext ctx{config, std::chrono::system_clock::now()};
+  auto services = comptoir::Services::open(config);
+  if (!services.ok()) {
+    spdlog::critical("{}", services.error().message);
+    return 1;
+  }
+  comptoir::Catalogue catalogue((*services)->store());
+  comptoir::api::ApiContext ctx{config, **services, catalogue};
   comptoir::http::Router router;
   comptoir::api::register_routes(router, ctx);
   comptoir::http::Dispatcher dispatcher(router, comptoir::http::CorsPolicy(config.cors_origins));

@@ -1,16 +1,19 @@
-// What the API handlers are given: the configuration and the process start time;
-// the use cases of core/ join here as they are built.
+// What the API handlers are given: the configuration, the backends and the use
+// cases of core/.
 #pragma once
 
 #include <chrono>
 
 #include "config/config.h"
+#include "core/catalogue.h"
+#include "core/services.h"
 
 namespace comptoir::api {
 
 struct ApiContext {
   const Config& config;
-  std::chrono::system_clock::time_point started_at;
+  Services& services;
+  Catalogue& catalogue;
 };
 
 }  // namespace comptoir::api

@@ -1,7 +1,10 @@
 // Every endpoint Comptoir serves: method, path, handler. Handlers live in one file
-// per resource (system.cpp, ...).
+// per resource.
 #include "api/routes.h"
 
+#include "api/cache.h"
+#include "api/orders.h"
+#include "api/products.h"
 #include "api/system.h"
 
 namespace comptoir::api {
@@ -16,6 +19,22 @@ void register_routes(http::Router& router, ApiContext& ctx) {
   router.add(verb::get, "/", bind(get_root));
   router.add(verb::get, "/health", bind(get_health));
   router.add(verb::get, "/api/services-status", bind(get_services_status));
+  // Catalogue
+  router.add(verb::get, "/api/products", bind(get_products));
+  router.add(verb::post, "/api/products", bind(post_product));
+  router.add(verb::get, "/api/products/<id>", bind(get_product));
+  router.add(verb::put, "/api/products/<id>", bind(put_product));
+  router.add(verb::delete_, "/api/products/<id>", bind(delete_product));
+  router.add(verb::get, "/api/orders", bind(get_orders));
+  router.add(verb::post, "/api/orders", bind(post_order));
+  router.add(verb::get, "/api/orders/<id>", bind(get_order));
+  router.add(verb::put, "/api/orders/<id>", bind(put_order));
+  router.add(verb::delete_, "/api/orders/<id>", bind(delete_order));
+  // Cache
+  router.add(verb::post, "/api/cache", bind(post_cache_entry));
+  router.add(verb::get, "/api/cache/stats", bind(get_cache_stats));
+  router.add(verb::get, "/api/cache/<key>", bind(get_cache_entry));
+  router.add(verb::delete_, "/api/cache/<key>", bind(delete_cache_entry));
 }
 
 }  // namespace comptoir::api

@@ -1,5 +1,6 @@
-// System endpoints. Until the backends land, every service is the embedded one
-// and reports itself as such, with nothing stored yet.
+// System endpoints. Each request asks the backends afresh, so a backend that went
+// down or came back is reported as it is now. The search engine is embedded until
+// the search backends land; it is reported as such.
 #include "api/system.h"
 
 #include <boost/json.hpp>
@@ -10,13 +11,29 @@ namespace comptoir::api {
 
 namespace json = boost::json;
 
-http::Response get_root(ApiContext&, http::Request&) {
+namespace {
+
+std::string_view state(bool connected) {
+  return connected ? "connected" : "disconnected";
+}
+
+json::object backend_fields(const BackendStatus& s) {
+  json::object o{{"status", state(s.connected)}, {"backend", s.backend}};
+  if (!s.error.empty()) o["error"] = s.error;
+  return o;
+}
+
+}  // namespace
+
+http::Response get_root(ApiContext& ctx, http::Request&) {
+  const bool store_up = ctx.services.store().ping().ok();
+  const bool cache_up = ctx.services.cache().ping().ok();
   return http::json_response(
       200, json::object{{"message", "E-commerce Flask Application"},
                         {"status", "running"},
                         {"timestamp", iso8601_utc_now()},
-                        {"services", json::object{{"mongodb", "connected"},
-                                                  {"redis", "connected"},
+                        {"services", json::object{{"mongodb", state(store_up)},
+                                                  {"redis", state(cache_up)},
                                                   {"elasticsearch", "connected"}}}});
 }
 
@@ -25,18 +42,23 @@ http::Response get_health(ApiContext&, http::Request&) {
                              json::object{{"status", "healthy"}, {"timestamp", iso8601_utc_now()}});
 }
 
-http::Response get_services_status(ApiContext&, http::Request&) {
+http::Response get_services_status(ApiContext& ctx, http::Request&) {
+  const StoreStatus store = ctx.services.store_status();
+  json::object mongodb = backend_fields(store);
+  json::array collections;
+  for (const auto& c : store.collections) collections.emplace_back(c);
+  mongodb["collections"] = std::move(collections);
+
+  const CacheStatus cache = ctx.services.cache_status();
+  json::object redis = backend_fields(cache);
+  redis["dbsize"] = cache.dbsize;
+
   return http::json_response(
-      200,
-      json::object{
-          {"mongodb",
-           json::object{
-               {"status", "connected"}, {"backend", "embedded"}, {"collections", json::array{}}}},
-          {"redis", json::object{{"status", "connected"}, {"backend", "embedded"}, {"dbsize", 0}}},
-          {"elasticsearch",
-           json::object{
-               {"status", "connected"}, {"backend", "embedded"}, {"indices", json::array{}}}},
-      });
+      200, json::object{{"mongodb", std::move(mongodb)},
+                        {"redis", std::move(redis)},
+                        {"elasticsearch", json::object{{"status", "connected"},
+                                                       {"backend", "embedded"},
+                                                       {"indices", json::array{}}}}});
 }
 
 }  // namespace comptoir::api

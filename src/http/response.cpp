@@ -1,14 +1,14 @@
 // JSON and error responses.
 #include "http/response.h"
 
-#include <boost/json/serialize.hpp>
+#include "util/json_text.h"
 
 namespace comptoir::http {
 
 Response json_response(unsigned status, const boost::json::value& body) {
   Response r;
   r.status = status;
-  r.body = boost::json::serialize(body);
+  r.body = to_json_text(body);
   return r;
 }
 

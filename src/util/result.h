@@ -12,6 +12,7 @@
 #include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace comptoir {
 
@@ -28,18 +29,29 @@ enum class ErrorCode {
 
 std::string_view error_code_name(ErrorCode code);
 
+// A problem with one field of the caller's input, for validation errors that name
+// every failing field at once.
+struct FieldError {
+  std::string field;
+  std::string problem;
+};
+
 struct Error {
   ErrorCode code;
   std::string message;
+  std::vector<FieldError> fields = {};  // set by validation; empty otherwise
 
-  static Error invalid(std::string m) { return {ErrorCode::kInvalidArgument, std::move(m)}; }
-  static Error not_found(std::string m) { return {ErrorCode::kNotFound, std::move(m)}; }
-  static Error conflict(std::string m) { return {ErrorCode::kConflict, std::move(m)}; }
-  static Error too_large(std::string m) { return {ErrorCode::kTooLarge, std::move(m)}; }
-  static Error corruption(std::string m) { return {ErrorCode::kCorruption, std::move(m)}; }
-  static Error io(std::string m) { return {ErrorCode::kIo, std::move(m)}; }
-  static Error unavailable(std::string m) { return {ErrorCode::kUnavailable, std::move(m)}; }
-  static Error internal(std::string m) { return {ErrorCode::kInternal, std::move(m)}; }
+  static Error invalid(std::string m) { return {ErrorCode::kInvalidArgument, std::move(m), {}}; }
+  static Error invalid_fields(std::string m, std::vector<FieldError> f) {
+    return {ErrorCode::kInvalidArgument, std::move(m), std::move(f)};
+  }
+  static Error not_found(std::string m) { return {ErrorCode::kNotFound, std::move(m), {}}; }
+  static Error conflict(std::string m) { return {ErrorCode::kConflict, std::move(m), {}}; }
+  static Error too_large(std::string m) { return {ErrorCode::kTooLarge, std::move(m), {}}; }
+  static Error corruption(std::string m) { return {ErrorCode::kCorruption, std::move(m), {}}; }
+  static Error io(std::string m) { return {ErrorCode::kIo, std::move(m), {}}; }
+  static Error unavailable(std::string m) { return {ErrorCode::kUnavailable, std::move(m), {}}; }
+  static Error internal(std::string m) { return {ErrorCode::kInternal, std::move(m), {}}; }
 };
 
 // A value or an Error. Access to the wrong alternative is a bug (asserted).

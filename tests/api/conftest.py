@@ -27,6 +27,41 @@ _CONFIG_NAMES = {"MONGODB_URI", "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD", "R
                  "ELASTICSEARCH_HOST", "UPLOAD_FOLDER", "MAX_CONTENT_LENGTH"}
 
 
+EXTERNAL = os.environ.get("COMPTOIR_TEST_BACKENDS") == "external"
+_next_redis_db = [1]
+
+
+def redis_command(url, *args):
+    """Sends one command to Redis (RESP over a socket) and returns the raw reply."""
+    host, port = url.removeprefix("redis://").rstrip("/").rsplit(":", 1)
+    payload = f"*{len(args)}\r\n" + "".join(f"${len(str(a))}\r\n{a}\r\n" for a in args)
+    with socket.create_connection((host, int(port)), timeout=5) as s:
+        s.sendall(payload.encode())
+        return s.recv(65536)
+
+
+def external_backend_environment():
+    """MONGODB_URI and REDIS_* for a new server: its own Mongo database and its own,
+    emptied, Redis database, so servers never see each other's data."""
+    mongo = os.environ["COMPTOIR_TEST_MONGODB_URI"]
+    redis_url = os.environ["COMPTOIR_TEST_REDIS_URL"]
+    base = mongo.split("://", 1)[1].split("/", 1)[0]
+    db = _next_redis_db[0]
+    _next_redis_db[0] = db % 15 + 1
+    host, port = redis_url.removeprefix("redis://").rstrip("/").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=5) as s:
+        s.sendall(f"*2\r\n$6\r\nSELECT\r\n${len(str(db))}\r\n{db}\r\n"
+                  "*1\r\n$7\r\nFLUSHDB\r\n".encode())
+        time.sleep(0.05)
+        s.recv(1024)
+    return {
+        "MONGODB_URI": f"mongodb://{base}/comptoir_test_{os.urandom(6).hex()}",
+        "REDIS_HOST": host,
+        "REDIS_PORT": port,
+        "REDIS_DB": str(db),
+    }
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -51,6 +86,8 @@ class ServerProcess:
             "COMPTOIR_DATA_DIR": str(pathlib.Path(self.dir.name) / "data"),
             "COMPTOIR_THREADS": "2",
         })
+        if EXTERNAL:
+            full_env.update(external_backend_environment())
         full_env.update({k: str(v) for k, v in (env or {}).items()})
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen([BIN, "serve", *args], env=full_env, cwd=self.dir.name,

@@ -1,0 +1,60 @@
+// The backends of a running Comptoir, chosen from the configuration as DESIGN §4
+// says: MONGODB_URI set → MongoStore, else SqliteStore in the data directory;
+// REDIS_HOST set → RedisCache, else MemoryCache. External backends never stop
+// start-up: they connect lazily and report `disconnected` while down. A
+// maintenance thread sweeps expired keys of the in-process cache every second.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "backends/cache/cache.h"
+#include "backends/store/document_store.h"
+#include "config/config.h"
+#include "util/result.h"
+
+namespace comptoir {
+
+// What /api/services-status reports of one backend.
+struct BackendStatus {
+  std::string backend;  // "embedded", "mongodb", "redis", "elasticsearch"
+  bool connected = false;
+  std::string error;  // why not connected
+};
+
+struct StoreStatus : BackendStatus {
+  std::vector<std::string> collections;
+};
+
+struct CacheStatus : BackendStatus {
+  uint64_t dbsize = 0;
+};
+
+class Services {
+ public:
+  // Fails only when an embedded backend cannot be opened (e.g. the data directory
+  // is not writable).
+  static Result<std::unique_ptr<Services>> open(const Config& config);
+  ~Services();
+  Services(const Services&) = delete;
+  Services& operator=(const Services&) = delete;
+
+  DocumentStore& store() { return *store_; }
+  Cache& cache() { return *cache_; }
+
+  // Asks each backend now (a down external backend costs up to its connect timeout).
+  StoreStatus store_status();
+  CacheStatus cache_status();
+
+ private:
+  Services(std::unique_ptr<DocumentStore> store, std::unique_ptr<Cache> cache,
+           class MemoryCache* memory_cache);
+
+  std::unique_ptr<DocumentStore> store_;
+  std::unique_ptr<Cache> cache_;
+  std::jthread maintenance_;  // declared last: stopped and joined first
+};
+
+}  // namespace comptoir
