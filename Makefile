@@ -30,6 +30,7 @@ test-asan: setup
 bench: build
 	./build/comptoir-bench --benchmark_min_time=0.2
 	scripts/bench-http
+	scripts/bench-store
 
 fmt:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i

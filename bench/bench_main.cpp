@@ -1,4 +1,18 @@
-// Entry point of comptoir-bench; benchmarks register themselves in their own files.
+// comptoir-bench: `comptoir-bench [Google Benchmark flags]` runs the micro
+// benchmarks; `comptoir-bench store ...` runs an end-to-end scenario (scenarios.h).
 #include <benchmark/benchmark.h>
 
-BENCHMARK_MAIN();
+#include <cstring>
+
+#include "scenarios.h"
+
+int main(int argc, char** argv) {
+  if (argc > 1 && std::strcmp(argv[1], "store") == 0) {
+    return comptoir::bench::run_store_scenario(argc - 1, argv + 1);
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

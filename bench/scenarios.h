@@ -1,0 +1,11 @@
+// End-to-end benchmark scenarios of comptoir-bench, each printing one JSON object
+// per measurement on stdout: `comptoir-bench <name> [options]`.
+#pragma once
+
+namespace comptoir::bench {
+
+// Products list / get-by-id latency and cache GET/SET throughput over HTTP, with
+// the embedded backends and, given --redis URL / --mongodb URI, the external ones.
+int run_store_scenario(int argc, char** argv);
+
+}  // namespace comptoir::bench
