@@ -1,0 +1,35 @@
+// The upload folder: where uploaded files are kept, under safe, unique names.
+//
+// secure_filename() reduces a client's file name as Werkzeug's does (NFKD to ASCII,
+// path separators and spaces to '_', only [A-Za-z0-9._-], no leading dots or
+// underscores, Windows device names prefixed) and bounds its length, keeping the
+// extension. store() never overwrites: it writes a temporary file, fsyncs it and
+// renames it with RENAME_NOREPLACE, adding `_1`, `_2`... to the name while taken,
+// then fsyncs the folder, so a stored file is whole or absent after a crash.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "util/result.h"
+
+namespace comptoir {
+
+std::string secure_filename(std::string_view name);
+
+class UploadFolder {
+ public:
+  explicit UploadFolder(std::filesystem::path dir) : dir_(std::move(dir)) {}
+
+  // Stores `data` under `name` (already secure) or a suffixed variant; returns the
+  // name used.
+  Result<std::string> store(std::string_view name, std::string_view data);
+  Status remove(std::string_view name);
+  const std::filesystem::path& dir() const { return dir_; }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+}  // namespace comptoir

@@ -1,0 +1,85 @@
+// secure_filename() (table-driven, Werkzeug's examples included) and the upload
+// folder's no-overwrite, atomic store.
+#include "core/upload_folder.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "util/random_id.h"
+#include "util/sha256.h"
+
+namespace comptoir {
+namespace {
+
+TEST(UploadFolderTest, SecureFilename) {
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {"My cool movie.mov", "My_cool_movie.mov"},
+      {"../../../etc/passwd", "etc_passwd"},
+      {"i contain cool \xc3\xbcml\xc3\xa4uts.txt", "i_contain_cool_umlauts.txt"},
+      {"logs_20251223.csv", "logs_20251223.csv"},
+      {"C:\\Users\\x\\sales.csv", "C_Users_x_sales.csv"},
+      {".bashrc", "bashrc"},
+      {"..", ""},
+      {"___", ""},
+      {"CON.txt", "_CON.txt"},
+      {"lpt1", "_lpt1"},
+      {"a;rm -rf $(x)|`y`.csv", "arm_-rf_xy.csv"},
+      {"report\n\r\t.csv", "report_.csv"},
+      {"東京.csv", "csv"},
+      {"caf\xc3\xa9.json", "cafe.json"},
+  };
+  for (const auto& [in, out] : cases) EXPECT_EQ(secure_filename(in), out) << in;
+  const std::string long_name = std::string(300, 'a') + ".ndjson";
+  const std::string reduced = secure_filename(long_name);
+  EXPECT_EQ(reduced.size(), 120u);
+  EXPECT_TRUE(reduced.ends_with(".ndjson"));
+}
+
+class UploadFolderStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("uploads-" + random_hex_id());
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string read(const std::string& name) {
+    std::ifstream in(dir_ / name, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(UploadFolderStoreTest, NeverOverwrites) {
+  UploadFolder folder(dir_);
+  EXPECT_EQ(*folder.store("logs.csv", "one"), "logs.csv");
+  EXPECT_EQ(*folder.store("logs.csv", "two"), "logs_1.csv");
+  EXPECT_EQ(*folder.store("logs.csv", "three"), "logs_2.csv");
+  EXPECT_EQ(*folder.store("archive.tar.gz", "x"), "archive.tar.gz");
+  EXPECT_EQ(*folder.store("archive.tar.gz", "y"), "archive_1.tar.gz");
+  EXPECT_EQ(read("logs.csv"), "one");
+  EXPECT_EQ(read("logs_2.csv"), "three");
+  // No temporary file is left behind.
+  size_t files = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir_)) ++files;
+  EXPECT_EQ(files, 5u);
+}
+
+TEST_F(UploadFolderStoreTest, RemoveOnlyStoredNames) {
+  UploadFolder folder(dir_);
+  ASSERT_TRUE(folder.store("a.csv", "x").ok());
+  EXPECT_EQ(folder.remove("../a.csv").error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(folder.remove("b.csv").error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(folder.remove("a.csv").ok());
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "a.csv"));
+}
+
+TEST(Sha256Test, KnownDigests) {
+  EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+}  // namespace
+}  // namespace comptoir
