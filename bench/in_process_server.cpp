@@ -26,7 +26,12 @@ InProcessServer::InProcessServer(const StringMap& settings) {
   if (!services.ok()) die(services.error().message);
   services_ = std::move(services.value());
   catalogue_ = std::make_unique<Catalogue>(services_->store());
-  ctx_ = std::make_unique<api::ApiContext>(api::ApiContext{config_, *services_, *catalogue_});
+  files_ = std::make_unique<FileRegistry>(services_->store());
+  upload_folder_ = std::make_unique<UploadFolder>(config_.upload_folder);
+  uploads_ = std::make_unique<UploadService>(services_->search(), *files_, *upload_folder_,
+                                             config_.timezone);
+  ctx_ = std::make_unique<api::ApiContext>(
+      api::ApiContext{config_, *services_, *catalogue_, *files_, *uploads_});
   api::register_routes(router_, *ctx_);
   dispatcher_ = std::make_unique<http::Dispatcher>(router_, http::CorsPolicy(config_.cors_origins));
   server_ = std::make_unique<http::Server>(config_, *dispatcher_);

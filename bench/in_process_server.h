@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "core/catalogue.h"
 #include "core/services.h"
+#include "core/upload_service.h"
 #include "http/dispatcher.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -31,6 +32,9 @@ class InProcessServer {
   Config config_;
   std::unique_ptr<Services> services_;
   std::unique_ptr<Catalogue> catalogue_;
+  std::unique_ptr<FileRegistry> files_;
+  std::unique_ptr<UploadFolder> upload_folder_;
+  std::unique_ptr<UploadService> uploads_;
   std::unique_ptr<api::ApiContext> ctx_;
   http::Router router_;
   std::unique_ptr<http::Dispatcher> dispatcher_;

@@ -12,9 +12,11 @@
 #include "config/config.h"
 #include "core/catalogue.h"
 #include "core/services.h"
+#include "core/upload_service.h"
 #include "http/dispatcher.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "ingest/time_zone.h"
 #include "util/log.h"
 
 namespace {
@@ -48,7 +50,15 @@ int serve(const Config& config) {
     return 1;
   }
   comptoir::Catalogue catalogue((*services)->store());
-  comptoir::api::ApiContext ctx{config, **services, catalogue};
+  comptoir::FileRegistry files((*services)->store());
+  comptoir::UploadFolder upload_folder(config.upload_folder);
+  comptoir::UploadService uploads((*services)->search(), files, upload_folder, config.timezone);
+  if (auto recovered = uploads.recover(); !recovered.ok()) {
+    spdlog::warn("could not roll back interrupted uploads: {}", recovered.error().message);
+  } else if (*recovered > 0) {
+    spdlog::warn("rolled back {} interrupted uploads", *recovered);
+  }
+  comptoir::api::ApiContext ctx{config, **services, catalogue, files, uploads};
   comptoir::http::Router router;
   comptoir::api::register_routes(router, ctx);
   comptoir::http::Dispatcher dispatcher(router, comptoir::http::CorsPolicy(config.cors_origins));
@@ -100,6 +110,10 @@ int main(int argc, char** argv) {
   auto config = comptoir::config_from_settings(*settings);
   if (!config.ok()) {
     std::cerr << "comptoir: " << config.error().message << "\n";
+    return 2;
+  }
+  if (auto zone = comptoir::ingest::TimeZone::named(config->timezone); !zone.ok()) {
+    std::cerr << "comptoir: invalid COMPTOIR_TIMEZONE: " << zone.error().message << "\n";
     return 2;
   }
   if (config_cmd->parsed()) return print_config(*settings);

@@ -6,7 +6,9 @@
 
 #include "config/config.h"
 #include "core/catalogue.h"
+#include "core/file_registry.h"
 #include "core/services.h"
+#include "core/upload_service.h"
 
 namespace comptoir::api {
 
@@ -14,6 +16,8 @@ struct ApiContext {
   const Config& config;
   Services& services;
   Catalogue& catalogue;
+  FileRegistry& files;
+  UploadService& uploads;
 };
 
 }  // namespace comptoir::api

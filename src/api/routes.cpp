@@ -6,6 +6,7 @@
 #include "api/orders.h"
 #include "api/products.h"
 #include "api/system.h"
+#include "api/upload.h"
 
 namespace comptoir::api {
 
@@ -30,6 +31,11 @@ void register_routes(http::Router& router, ApiContext& ctx) {
   router.add(verb::get, "/api/orders/<id>", bind(get_order));
   router.add(verb::put, "/api/orders/<id>", bind(put_order));
   router.add(verb::delete_, "/api/orders/<id>", bind(delete_order));
+  // Files
+  router.add(verb::post, "/api/upload", bind(post_upload));
+  router.add(verb::get, "/api/files", bind(get_files));
+  router.add(verb::get, "/api/files/<filename>", bind(get_file));
+  router.add(verb::delete_, "/api/files/<filename>", bind(delete_file));
   // Cache
   router.add(verb::post, "/api/cache", bind(post_cache_entry));
   router.add(verb::get, "/api/cache/stats", bind(get_cache_stats));

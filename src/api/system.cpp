@@ -1,6 +1,5 @@
 // System endpoints. Each request asks the backends afresh, so a backend that went
-// down or came back is reported as it is now. The search engine is embedded until
-// the search backends land; it is reported as such.
+// down or came back is reported as it is now.
 #include "api/system.h"
 
 #include <boost/json.hpp>
@@ -28,13 +27,14 @@ json::object backend_fields(const BackendStatus& s) {
 http::Response get_root(ApiContext& ctx, http::Request&) {
   const bool store_up = ctx.services.store().ping().ok();
   const bool cache_up = ctx.services.cache().ping().ok();
+  const bool search_up = ctx.services.search().ping().ok();
   return http::json_response(
       200, json::object{{"message", "E-commerce Flask Application"},
                         {"status", "running"},
                         {"timestamp", iso8601_utc_now()},
                         {"services", json::object{{"mongodb", state(store_up)},
                                                   {"redis", state(cache_up)},
-                                                  {"elasticsearch", "connected"}}}});
+                                                  {"elasticsearch", state(search_up)}}}});
 }
 
 http::Response get_health(ApiContext&, http::Request&) {
@@ -53,12 +53,15 @@ http::Response get_services_status(ApiContext& ctx, http::Request&) {
   json::object redis = backend_fields(cache);
   redis["dbsize"] = cache.dbsize;
 
-  return http::json_response(
-      200, json::object{{"mongodb", std::move(mongodb)},
-                        {"redis", std::move(redis)},
-                        {"elasticsearch", json::object{{"status", "connected"},
-                                                       {"backend", "embedded"},
-                                                       {"indices", json::array{}}}}});
+  const SearchStatus search = ctx.services.search_status();
+  json::object elasticsearch = backend_fields(search);
+  json::array indices;
+  for (const auto& i : search.indices) indices.emplace_back(i);
+  elasticsearch["indices"] = std::move(indices);
+
+  return http::json_response(200, json::object{{"mongodb", std::move(mongodb)},
+                                               {"redis", std::move(redis)},
+                                               {"elasticsearch", std::move(elasticsearch)}});
 }
 
 }  // namespace comptoir::api

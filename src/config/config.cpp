@@ -35,6 +35,7 @@ const std::vector<SettingSpec>& setting_specs() {
       {"REDIS_DB", "0", "Redis database number", false},
       {"ELASTICSEARCH_HOST", "", "Elasticsearch URL(s) (empty: embedded engine)", true},
       {"COMPTOIR_CACHE_MAX_BYTES", "268435456", "memory the in-process cache may use", false},
+      {"COMPTOIR_TIMEZONE", "UTC", "zone of timestamps written without an offset", false},
   };
   return specs;
 }
@@ -192,6 +193,9 @@ Result<Config> config_from_settings(const Settings& settings) {
       "COMPTOIR_CACHE_MAX_BYTES", get("COMPTOIR_CACHE_MAX_BYTES"), 1024, uint64_t{1} << 40);
   COMPTOIR_TRY(cache_bytes);
   c.cache_max_bytes = *cache_bytes;
+  // The zone itself is checked against the tz database by the ingestion at start-up.
+  c.timezone = get("COMPTOIR_TIMEZONE");
+  if (c.timezone.empty()) return bad("COMPTOIR_TIMEZONE", "", "a time zone");
   return c;
 }
 

@@ -40,6 +40,7 @@ struct Config {
   uint32_t redis_db = 0;
   std::string elasticsearch_host;  // empty: embedded search engine
   uint64_t cache_max_bytes = 0;
+  std::string timezone;  // of timestamps written without an offset
 };
 
 // What a setting is: its variable name, default, meaning, and whether its value

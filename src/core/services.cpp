@@ -9,6 +9,7 @@
 
 #include "backends/cache/memory_cache.h"
 #include "backends/cache/redis_cache.h"
+#include "backends/search/embedded_search.h"
 #include "backends/store/mongo_store.h"
 #include "backends/store/sqlite_store.h"
 
@@ -35,13 +36,22 @@ Result<std::unique_ptr<Services>> Services::open(const Config& config) {
     cache = std::make_unique<RedisCache>(config.redis_host, config.redis_port,
                                          config.redis_password, config.redis_db);
   }
-  spdlog::info("document store: {}; cache: {}", store->backend_name(), cache->backend_name());
-  return std::unique_ptr<Services>(new Services(std::move(store), std::move(cache), memory));
+  if (!config.elasticsearch_host.empty()) {
+    spdlog::warn(
+        "ELASTICSEARCH_HOST is set, but this version has no Elasticsearch backend yet: "
+        "using the embedded search engine");
+  }
+  auto search = EmbeddedSearch::open(std::filesystem::path(config.data_dir) / "index");
+  COMPTOIR_TRY(search);
+  spdlog::info("document store: {}; cache: {}; search: {}", store->backend_name(),
+               cache->backend_name(), (*search)->backend_name());
+  return std::unique_ptr<Services>(
+      new Services(std::move(store), std::move(cache), std::move(search.value()), memory));
 }
 
 Services::Services(std::unique_ptr<DocumentStore> store, std::unique_ptr<Cache> cache,
-                   MemoryCache* memory_cache)
-    : store_(std::move(store)), cache_(std::move(cache)) {
+                   std::unique_ptr<SearchBackend> search, MemoryCache* memory_cache)
+    : store_(std::move(store)), cache_(std::move(cache)), search_(std::move(search)) {
   if (memory_cache == nullptr) return;
   maintenance_ = std::jthread([memory_cache](std::stop_token stop) {
     std::mutex mutex;
@@ -78,6 +88,19 @@ CacheStatus Services::cache_status() {
     s.dbsize = stats->keys;
   } else {
     s.error = stats.error().message;
+  }
+  return s;
+}
+
+SearchStatus Services::search_status() {
+  SearchStatus s;
+  s.backend = std::string(search_->backend_name());
+  auto indices = search_->list_indices("*");
+  if (indices.ok()) {
+    s.connected = true;
+    for (const auto& i : *indices) s.indices.push_back(i.name);
+  } else {
+    s.error = indices.error().message;
   }
   return s;
 }

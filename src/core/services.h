@@ -1,6 +1,8 @@
 // The backends of a running Comptoir, chosen from the configuration as DESIGN §4
 // says: MONGODB_URI set → MongoStore, else SqliteStore in the data directory;
-// REDIS_HOST set → RedisCache, else MemoryCache. External backends never stop
+// REDIS_HOST set → RedisCache, else MemoryCache; the search engine is embedded
+// in $COMPTOIR_DATA_DIR/index (the Elasticsearch backend is not built yet:
+// ELASTICSEARCH_HOST is reported and ignored). External backends never stop
 // start-up: they connect lazily and report `disconnected` while down. A
 // maintenance thread sweeps expired keys of the in-process cache every second.
 #pragma once
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "backends/cache/cache.h"
+#include "backends/search/search_backend.h"
 #include "backends/store/document_store.h"
 #include "config/config.h"
 #include "util/result.h"
@@ -32,6 +35,10 @@ struct CacheStatus : BackendStatus {
   uint64_t dbsize = 0;
 };
 
+struct SearchStatus : BackendStatus {
+  std::vector<std::string> indices;
+};
+
 class Services {
  public:
   // Fails only when an embedded backend cannot be opened (e.g. the data directory
@@ -43,17 +50,20 @@ class Services {
 
   DocumentStore& store() { return *store_; }
   Cache& cache() { return *cache_; }
+  SearchBackend& search() { return *search_; }
 
   // Asks each backend now (a down external backend costs up to its connect timeout).
   StoreStatus store_status();
   CacheStatus cache_status();
+  SearchStatus search_status();
 
  private:
   Services(std::unique_ptr<DocumentStore> store, std::unique_ptr<Cache> cache,
-           class MemoryCache* memory_cache);
+           std::unique_ptr<SearchBackend> search, class MemoryCache* memory_cache);
 
   std::unique_ptr<DocumentStore> store_;
   std::unique_ptr<Cache> cache_;
+  std::unique_ptr<SearchBackend> search_;
   std::jthread maintenance_;  // declared last: stopped and joined first
 };
 

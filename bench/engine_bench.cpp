@@ -1,0 +1,268 @@
+// Engine benchmarks. Micro benchmarks (Google Benchmark): analyzer paths, bulk indexing.
+// Scenario `comptoir-bench engine [--docs N] [--dir PATH] [--runs R] [--keep]`
+// (run_engine_scenario): generated log documents shaped like the specification's logs; prints one
+// JSON object per line: ingest docs/s, index bytes / raw JSON bytes, p50/p99 query latencies, open
+// time and peak RSS.
+#include <benchmark/benchmark.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/analysis/standard_analyzer.h"
+#include "engine/dsl/search_request.h"
+#include "engine/index/index.h"
+#include "engine/schema/date_format.h"
+
+namespace comptoir::engine::bench {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+// Log documents: timestamp, level, service, message of 8-20 words, user, ip, duration.
+class LogGenerator {
+ public:
+  explicit LogGenerator(uint32_t seed) : rng_(seed) {}
+  std::string next(int64_t ts_ms) {
+    static const char* kLevels[] = {"INFO",  "INFO",    "INFO",  "INFO",
+                                    "DEBUG", "WARNING", "ERROR", "CRITICAL"};
+    static const char* kServices[] = {"payment-service", "auth-service",     "inventory-service",
+                                      "order-service",   "shipping-service", "search-service",
+                                      "cart-service",    "user-service"};
+    static const std::vector<std::string> kWords = [] {
+      std::vector<std::string> w = {
+          "request",   "failed",     "timeout",   "user",    "payment", "order",   "completed",
+          "database",  "connection", "retry",     "cache",   "miss",    "latency", "error",
+          "processed", "checkout",   "inventory", "updated", "session", "expired", "card",
+          "declined",  "shipping",   "label",     "created", "token",   "refresh"};
+      for (int i = 0; i < 400; ++i) w.push_back("term" + std::to_string(i));
+      return w;
+    }();
+    std::uniform_int_distribution<int> nwords(8, 20), word(0, static_cast<int>(kWords.size()) - 1);
+    std::string msg;
+    int n = nwords(rng_);
+    for (int i = 0; i < n; ++i) {
+      if (i) msg += ' ';
+      msg += kWords[static_cast<size_t>(word(rng_))];
+    }
+    json::object o;
+    o["@timestamp"] = format_date_iso(ts_ms);
+    o["Level"] = kLevels[rng_() % 8];
+    o["Service"] = kServices[rng_() % 8];
+    o["Message"] = msg;
+    o["User"] = "user" + std::to_string(rng_() % 5000);
+    o["IP"] = "10." + std::to_string(rng_() % 256) + "." + std::to_string(rng_() % 256) + "." +
+              std::to_string(rng_() % 256);
+    o["Duration"] = static_cast<int64_t>(rng_() % 5000);
+    return json::serialize(o);
+  }
+
+ private:
+  std::mt19937 rng_;
+};
+
+Mapping log_mapping() {
+  auto m = parse_mapping(json::parse(R"({"properties":{"@timestamp":{"type":"date"},
+    "Level":{"type":"keyword"},"Service":{"type":"keyword"},
+    "Message":{"type":"text","fields":{"keyword":{"type":"keyword","ignore_above":256}}},
+    "User":{"type":"keyword"},"IP":{"type":"ip"},"Duration":{"type":"long"}}})"));
+  return *m;
+}
+
+void print_line(const json::object& o) {
+  std::cout << json::serialize(o) << std::endl;
+}
+
+uint64_t dir_bytes(const fs::path& dir) {
+  uint64_t n = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) n += e.file_size();
+  return n;
+}
+
+int run_engine_bench(int argc, char** argv) {
+  int64_t docs = 1000000;
+  int runs = 50;
+  bool keep = false;
+  fs::path dir = fs::temp_directory_path() / "comptoir-engine-bench";
+  for (int i = 0; i + 1 < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--docs") docs = std::atoll(argv[i + 1]);
+    if (a == "--dir") dir = argv[i + 1];
+    if (a == "--runs") runs = std::atoi(argv[i + 1]);
+  }
+  for (int i = 0; i < argc; ++i) keep = keep || std::string(argv[i]) == "--keep";
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  const int64_t start_ts = 1766448000000;                               // 2025-12-23T00:00:00Z
+  const int64_t step_ms = std::max<int64_t>(1, 7 * 86400000LL / docs);  // a week of logs
+  IndexSettings settings;  // defaults: 1 s refresh, background flush and merge
+  uint64_t raw_bytes = 0;
+  double ingest_s = 0;
+  {
+    auto idx = Index::create("bench-logs", dir, log_mapping(), settings);
+    if (!idx) {
+      std::cerr << idx.error().message << "\n";
+      return 1;
+    }
+    LogGenerator gen(42);
+    const int64_t batch_size = 5000;
+    std::vector<BulkItem> batch;
+    double gen_s = 0;
+    auto t0 = std::chrono::steady_clock::now();
+    for (int64_t i = 0; i < docs;) {
+      auto g0 = std::chrono::steady_clock::now();
+      batch.clear();
+      for (int64_t k = 0; k < batch_size && i < docs; ++k, ++i) {
+        BulkItem item;
+        item.source = gen.next(start_ts + i * step_ms);
+        raw_bytes += item.source.size();
+        batch.push_back(std::move(item));
+      }
+      gen_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - g0).count();
+      auto r = (*idx)->bulk(batch);
+      if (!r || r->errors) {
+        std::cerr << "bulk failed\n";
+        return 1;
+      }
+    }
+    if (!(*idx)->flush().ok()) return 1;
+    ingest_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() - gen_s;
+    if (!(*idx)->close().ok()) return 1;
+  }
+  uint64_t index_bytes = dir_bytes(dir);
+  print_line({{"bench", "engine.ingest"},
+              {"docs", docs},
+              {"seconds", ingest_s},
+              {"docs_per_s", double(docs) / ingest_s},
+              {"goal_docs_per_s", 200000}});
+  print_line({{"bench", "engine.size"},
+              {"docs", docs},
+              {"raw_json_bytes", raw_bytes},
+              {"index_bytes", index_bytes},
+              {"ratio", double(index_bytes) / double(raw_bytes)},
+              {"goal_ratio", 0.5}});
+  IndexSettings reopen = settings;
+  reopen.background_merge = false;
+  auto t0 = std::chrono::steady_clock::now();
+  auto idx = Index::open("bench-logs", dir, reopen);
+  double open_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!idx) {
+    std::cerr << idx.error().message << "\n";
+    return 1;
+  }
+  print_line({{"bench", "engine.open"},
+              {"docs", docs},
+              {"seconds", open_s},
+              {"segments", (*idx)->stats().segments},
+              {"goal_seconds", 1.0}});
+  const std::string mid = format_date_iso(start_ts + docs / 2 * step_ms);
+  const std::vector<std::pair<std::string, std::string>> queries = {
+      {"full_text_term", R"({"query":{"match":{"Message":"timeout"}}})"},
+      {"substring_wildcard", R"({"query":{"wildcard":{"Message":"*imeo*"}}})"},
+      {"level_service_filter",
+       R"({"query":{"bool":{"filter":[{"term":{"Level":"ERROR"}},{"term":{"Service":"payment-service"}}]}}})"},
+      {"date_range_sort_desc",
+       R"({"size":25,"sort":[{"@timestamp":"desc"}],"query":{"range":{"@timestamp":{"gte":")" +
+           mid + R"(","lt":"now"}}}})"},
+      {"page_400", R"({"from":9975,"size":25,"sort":[{"@timestamp":"desc"}]})"},
+  };
+  for (const auto& [name, body] : queries) {
+    auto req = parse_es_json(body);
+    if (!req) {
+      std::cerr << name << ": " << req.error().message << "\n";
+      return 1;
+    }
+    std::vector<double> ms;
+    int64_t hits = 0;
+    for (int r = 0; r < runs; ++r) {
+      auto q0 = std::chrono::steady_clock::now();
+      auto resp = (*idx)->search(*req);
+      ms.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - q0).count());
+      if (!resp) {
+        std::cerr << name << ": " << resp.error().message << "\n";
+        return 1;
+      }
+      hits = resp->total ? resp->total->value : 0;
+    }
+    std::sort(ms.begin(), ms.end());
+    auto pct = [&](double p) {
+      return ms[std::min(ms.size() - 1, static_cast<size_t>(p * double(ms.size())))];
+    };
+    print_line({{"bench", "engine.query"},
+                {"query", name},
+                {"docs", docs},
+                {"total_hits", hits},
+                {"p50_ms", pct(0.50)},
+                {"p99_ms", pct(0.99)},
+                {"runs", runs}});
+  }
+  struct rusage ru;
+  ::getrusage(RUSAGE_SELF, &ru);
+  print_line({{"bench", "engine.memory"},
+              {"docs", docs},
+              {"peak_rss_bytes", int64_t(ru.ru_maxrss) * 1024}});
+  (void)(*idx)->close();
+  if (!keep) fs::remove_all(dir, ec);
+  return 0;
+}
+
+// ---- micro benchmarks ---------------------------------------------------------------
+
+void BM_AnalyzerAscii(benchmark::State& state) {
+  std::string text =
+      "[2025-12-23T10:30:00] [ERROR] [payment-service] Payment failed for user123: card declined";
+  TokenBuffer buf;
+  for (auto _ : state) {
+    buf.clear();
+    StandardAnalyzer::analyze(text, buf);
+    benchmark::DoNotOptimize(buf.size());
+  }
+  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(text.size()));
+}
+BENCHMARK(BM_AnalyzerAscii);
+
+void BM_AnalyzerIcu(benchmark::State& state) {
+  std::string text = "Paiement refusé pour l'utilisateur 123 : carte déclinée — 支付失败";
+  TokenBuffer buf;
+  for (auto _ : state) {
+    buf.clear();
+    StandardAnalyzer::analyze(text, buf);
+    benchmark::DoNotOptimize(buf.size());
+  }
+  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(text.size()));
+}
+BENCHMARK(BM_AnalyzerIcu);
+
+void BM_BulkInMemory(benchmark::State& state) {
+  LogGenerator gen(7);
+  std::vector<BulkItem> batch(1000);
+  for (size_t i = 0; i < batch.size(); ++i) batch[i].source = gen.next(1766448000000 + int64_t(i));
+  IndexSettings s;
+  s.refresh_interval = std::chrono::milliseconds(0);
+  for (auto _ : state) {
+    auto idx = Index::create_in_memory("bench", log_mapping(), s);
+    auto r = (*idx)->bulk(batch);
+    benchmark::DoNotOptimize(r.ok());
+    benchmark::DoNotOptimize((*idx)->refresh().ok());
+  }
+  state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(batch.size()));
+}
+BENCHMARK(BM_BulkInMemory);
+
+}  // namespace comptoir::engine::bench
+
+namespace comptoir::bench {
+// `comptoir-bench engine ...`, dispatched by bench_main.cpp (declared in scenarios.h).
+int run_engine_scenario(int argc, char** argv) {
+  return comptoir::engine::bench::run_engine_bench(argc, argv);
+}
+}  // namespace comptoir::bench

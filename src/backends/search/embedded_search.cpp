@@ -1,0 +1,84 @@
+// EmbeddedSearch: thin calls into engine::IndexCatalog.
+#include "backends/search/embedded_search.h"
+
+namespace comptoir {
+
+Result<std::unique_ptr<EmbeddedSearch>> EmbeddedSearch::open(const std::filesystem::path& dir) {
+  auto catalog = engine::IndexCatalog::open(dir);
+  COMPTOIR_TRY(catalog);
+  return std::unique_ptr<EmbeddedSearch>(new EmbeddedSearch(std::move(catalog.value())));
+}
+
+EmbeddedSearch::~EmbeddedSearch() {
+  (void)catalog_->close();
+}
+
+Status EmbeddedSearch::ensure_index(std::string_view index, const boost::json::value& mapping) {
+  if (catalog_->exists(std::string(index))) return {};
+  auto parsed = engine::parse_mapping(mapping);
+  COMPTOIR_TRY(parsed);
+  auto created = catalog_->create(std::string(index), *parsed);
+  // Another upload may have created it in between: that is what we wanted.
+  if (!created.ok() && created.error().code != ErrorCode::kConflict) return created.error();
+  return {};
+}
+
+Result<BulkOutcome> EmbeddedSearch::bulk_index(std::string_view index,
+                                               std::span<const std::string> sources) {
+  auto target = catalog_->get_or_create(std::string(index));
+  COMPTOIR_TRY(target);
+  std::vector<engine::BulkItem> items;
+  items.reserve(sources.size());
+  for (const auto& s : sources) items.push_back({engine::BulkOp::kIndex, std::nullopt, s});
+  auto result = (*target)->bulk(items);
+  COMPTOIR_TRY(result);
+  COMPTOIR_TRY((*target)->refresh());
+  BulkOutcome outcome;
+  for (size_t i = 0; i < result->items.size(); ++i) {
+    const auto& item = result->items[i];
+    if (item.error) {
+      outcome.failures.emplace_back(i, item.error->message);
+    } else {
+      ++outcome.indexed;
+    }
+  }
+  return outcome;
+}
+
+Result<engine::SearchResponse> EmbeddedSearch::search(std::string_view expression,
+                                                      const engine::SearchRequest& request) {
+  return catalog_->search(std::string(expression), request);
+}
+
+Result<int64_t> EmbeddedSearch::count(std::string_view expression,
+                                      const std::optional<engine::Query>& query) {
+  return catalog_->count(std::string(expression), query);
+}
+
+Result<int64_t> EmbeddedSearch::delete_by_query(std::string_view expression,
+                                                const engine::Query& query) {
+  auto indices = catalog_->resolve(std::string(expression));
+  COMPTOIR_TRY(indices);
+  int64_t deleted = 0;
+  for (const auto& index : *indices) {
+    auto n = index->delete_by_query(query);
+    COMPTOIR_TRY(n);
+    COMPTOIR_TRY(index->refresh());
+    deleted += *n;
+  }
+  return deleted;
+}
+
+Result<std::vector<IndexSummary>> EmbeddedSearch::list_indices(std::string_view expression) {
+  std::vector<IndexSummary> out;
+  for (const auto& info : catalog_->list(std::string(expression))) {
+    out.push_back({info.name, info.docs, info.bytes});
+  }
+  return out;
+}
+
+Status EmbeddedSearch::delete_index(std::string_view name) {
+  return catalog_->remove(std::string(name));
+}
+
+}  // namespace comptoir

@@ -1,0 +1,264 @@
+// Document parsing with simdjson's DOM (hot path of indexing); see document_parser.h.
+#include "engine/index/document_parser.h"
+
+#include <charconv>
+#include <cmath>
+
+#include "engine/dsl/dsl_error.h"
+#include "engine/dsl/query_json.h"
+#include "engine/schema/date_format.h"
+#include "engine/schema/dynamic_mapping.h"
+
+namespace comptoir::engine {
+
+struct DocumentParser::Ctx {
+  Mapping& mapping;
+  std::string_view id;
+  std::vector<FieldDef> pending;  // dynamic additions, applied on success
+  ParsedDocument doc;
+
+  const FieldDef* find(std::string_view name) const {
+    if (const FieldDef* f = mapping.find(name)) return f;
+    for (const auto& p : pending)
+      if (p.name == name) return &p;
+    return nullptr;
+  }
+  ParsedField& field(const FieldDef& def) {
+    for (auto& f : doc.fields)
+      if (f.name == def.name) return f;
+    doc.fields.push_back(ParsedField{def.name, def.type, {}, {}, {}});
+    return doc.fields.back();
+  }
+};
+
+namespace {
+
+std::string preview(simdjson::dom::element v) {
+  std::string s = simdjson::minify(v);
+  if (v.is_string()) s = std::string(std::string_view(v.get_string().value_unsafe()));
+  if (s.size() > 20) s = s.substr(0, 20) + "...";
+  return s;
+}
+
+Error parse_error(std::string_view field, FieldType type, std::string_view id,
+                  simdjson::dom::element v, std::string_view why = "") {
+  std::string msg = "failed to parse field [" + std::string(field) + "] of type [" +
+                    std::string(field_type_name(type)) + "] in document with id '" +
+                    std::string(id) + "'. Preview of field's value: '" + preview(v) + "'";
+  if (!why.empty()) msg += " (" + std::string(why) + ")";
+  return dsl_error("document_parsing_exception", std::move(msg));
+}
+
+std::string number_text(simdjson::dom::element v) {
+  switch (v.type()) {
+    case simdjson::dom::element_type::INT64:
+      return std::to_string(int64_t(v.get_int64().value_unsafe()));
+    case simdjson::dom::element_type::UINT64:
+      return std::to_string(uint64_t(v.get_uint64().value_unsafe()));
+    case simdjson::dom::element_type::DOUBLE:
+      return scalar_to_string(JsonScalar{double(v.get_double().value_unsafe())});
+    case simdjson::dom::element_type::BOOL:
+      return v.get_bool().value_unsafe() ? "true" : "false";
+    default:
+      return "";
+  }
+}
+
+bool parse_number_string(std::string_view s, double& out) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  if (s.empty()) return false;
+  if (s.front() == '+') s.remove_prefix(1);
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size() && std::isfinite(out);
+}
+
+size_t utf8_chars(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace
+
+Result<ParsedDocument> DocumentParser::parse(std::string_view source, std::string_view id,
+                                             Mapping& mapping) {
+  simdjson::dom::element root;
+  auto err = parser_.parse(source.data(), source.size()).get(root);
+  if (err)
+    return dsl_error("document_parsing_exception",
+                     "failed to parse: " + std::string(simdjson::error_message(err)));
+  if (!root.is_object())
+    return dsl_error("document_parsing_exception",
+                     "failed to parse, document is empty or not an object");
+  Ctx ctx{mapping, id, {}, {}};
+  ctx.doc.id = std::string(id);
+  ctx.doc.source = std::string(source);
+  simdjson::dom::object obj;
+  if (root.get_object().get(obj))
+    return dsl_error("document_parsing_exception", "failed to parse, document is not an object");
+  COMPTOIR_TRY(walk_object(ctx, obj, ""));
+  for (auto& def : ctx.pending) {
+    Status s = mapping.add(std::move(def));
+    if (!s.ok()) return s.error();
+  }
+  return std::move(ctx.doc);
+}
+
+Status DocumentParser::walk_object(Ctx& ctx, simdjson::dom::object obj, const std::string& prefix) {
+  for (auto kv : obj) {
+    std::string path = prefix;
+    path.append(kv.key);
+    if (path.empty() || kv.key.empty())
+      return dsl_error("document_parsing_exception", "field name cannot be an empty string");
+    if (path == "_id" || path == "_index" || path == "_source")
+      return dsl_error(
+          "document_parsing_exception",
+          "Field [" + path + "] is a metadata field and cannot be added inside a document.");
+    COMPTOIR_TRY(add_value(ctx, path, kv.value));
+  }
+  return {};
+}
+
+Status DocumentParser::add_value(Ctx& ctx, const std::string& path, simdjson::dom::element v) {
+  using T = simdjson::dom::element_type;
+  switch (v.type()) {
+    case T::NULL_VALUE:
+      return {};
+    case T::ARRAY: {
+      simdjson::dom::array arr;
+      if (v.get_array().get(arr)) return {};
+      for (simdjson::dom::element item : arr) COMPTOIR_TRY(add_value(ctx, path, item));
+      return {};
+    }
+    case T::OBJECT: {
+      if (const FieldDef* f = ctx.find(path))
+        return parse_error(path, f->type, ctx.id, v, "object value");
+      simdjson::dom::object obj;
+      if (v.get_object().get(obj)) return {};
+      return walk_object(ctx, obj, path + ".");
+    }
+    default:
+      break;
+  }
+  if (ctx.mapping.is_object(path))
+    return dsl_error("document_parsing_exception", "object mapping for [" + path +
+                                                       "] tried to parse field [" + path +
+                                                       "] as object, but found a concrete value");
+  const FieldDef* def = ctx.find(path);
+  if (def == nullptr) {
+    if (!ctx.mapping.dynamic) return {};
+    JsonValueKind kind = v.type() == T::STRING   ? JsonValueKind::kString
+                         : v.type() == T::BOOL   ? JsonValueKind::kBoolean
+                         : v.type() == T::DOUBLE ? JsonValueKind::kFloat
+                                                 : JsonValueKind::kInteger;
+    std::string_view s =
+        v.type() == T::STRING ? std::string_view(v.get_string().value_unsafe()) : "";
+    // A dotted prefix that is already a leaf field cannot become an object.
+    for (size_t dot = path.find('.'); dot != std::string::npos; dot = path.find('.', dot + 1)) {
+      if (const FieldDef* leaf = ctx.find(path.substr(0, dot)); leaf && leaf->parent.empty())
+        return dsl_error("document_parsing_exception",
+                         "Could not dynamically add mapping for field [" + path +
+                             "]. Existing mapping for [" + leaf->name +
+                             "] must be of type object but found [" +
+                             std::string(field_type_name(leaf->type)) + "].");
+    }
+    for (auto& d : dynamic_field_defs(ctx.mapping, path, kind, s))
+      ctx.pending.push_back(std::move(d));
+    def = ctx.find(path);
+  }
+  // Convert to the field's type, then fill its multi-fields with the same source value.
+  auto convert = [&](const FieldDef& f) -> Status {
+    if (!f.index && storage_kind(f.type) != StorageKind::kInt64 &&
+        storage_kind(f.type) != StorageKind::kDouble)
+      return {};
+    ParsedField& out = ctx.field(f);
+    const bool is_string = v.type() == T::STRING;
+    std::string_view str = is_string ? std::string_view(v.get_string().value_unsafe()) : "";
+    switch (f.type) {
+      case FieldType::kText:
+        out.strings.emplace_back(is_string ? std::string(str) : number_text(v));
+        return {};
+      case FieldType::kKeyword:
+      case FieldType::kIp: {
+        std::string s = is_string ? std::string(str) : number_text(v);
+        if (f.ignore_above && utf8_chars(s) > *f.ignore_above) return {};
+        out.strings.push_back(std::move(s));
+        return {};
+      }
+      case FieldType::kBoolean:
+        if (v.type() == T::BOOL) {
+          out.ints.push_back(v.get_bool().value_unsafe() ? 1 : 0);
+          return {};
+        }
+        if (is_string && (str == "true" || str == "false" || str.empty())) {
+          out.ints.push_back(str == "true" ? 1 : 0);
+          return {};
+        }
+        return parse_error(f.name, f.type, ctx.id, v);
+      case FieldType::kDate:
+        if (v.type() == T::INT64 || v.type() == T::UINT64 || v.type() == T::DOUBLE) {
+          double d = v.type() == T::DOUBLE  ? v.get_double().value_unsafe()
+                     : v.type() == T::INT64 ? double(v.get_int64().value_unsafe())
+                                            : double(v.get_uint64().value_unsafe());
+          out.ints.push_back(static_cast<int64_t>(d));
+          return {};
+        }
+        if (is_string) {
+          auto ms = parse_date(str, f.format ? std::string_view(*f.format) : kDefaultDateFormat);
+          if (!ms) return parse_error(f.name, f.type, ctx.id, v, ms.error().message);
+          out.ints.push_back(*ms);
+          return {};
+        }
+        return parse_error(f.name, f.type, ctx.id, v);
+      default:
+        break;
+    }
+    // Numbers: JSON numbers, or numeric strings (coerce), never booleans.
+    double d;
+    int64_t i = 0;
+    bool exact_int = false;
+    if (v.type() == T::INT64) {
+      i = v.get_int64().value_unsafe();
+      d = double(i);
+      exact_int = true;
+    } else if (v.type() == T::UINT64) {
+      d = double(v.get_uint64().value_unsafe());
+    } else if (v.type() == T::DOUBLE) {
+      d = v.get_double().value_unsafe();
+    } else if (is_string && parse_number_string(str, d)) {
+      auto [p, ec] = std::from_chars(str.data(), str.data() + str.size(), i);
+      exact_int = ec == std::errc() && p == str.data() + str.size();
+    } else {
+      return parse_error(f.name, f.type, ctx.id, v);
+    }
+    if (storage_kind(f.type) == StorageKind::kDouble) {
+      if (f.type == FieldType::kFloat || f.type == FieldType::kHalfFloat) d = double(float(d));
+      out.doubles.push_back(d);
+      return {};
+    }
+    if (!exact_int) {
+      if (!(d >= -9.2233720368547758e18 && d < 9.2233720368547758e18))
+        return parse_error(f.name, f.type, ctx.id, v, "out of range");
+      i = static_cast<int64_t>(d);  // coerce: truncate decimals
+    }
+    int64_t lo = INT64_MIN, hi = INT64_MAX;
+    if (f.type == FieldType::kInteger) lo = INT32_MIN, hi = INT32_MAX;
+    if (f.type == FieldType::kShort) lo = INT16_MIN, hi = INT16_MAX;
+    if (f.type == FieldType::kByte) lo = INT8_MIN, hi = INT8_MAX;
+    if (i < lo || i > hi) return parse_error(f.name, f.type, ctx.id, v, "out of range");
+    out.ints.push_back(i);
+    return {};
+  };
+  COMPTOIR_TRY(convert(*def));
+  std::vector<std::string> subs = def->multi_fields;
+  for (const auto& sub : subs) {
+    if (const FieldDef* sd = ctx.find(sub)) {
+      Status s = convert(*sd);
+      if (!s.ok()) return s.error();
+    }
+  }
+  return {};
+}
+
+}  // namespace comptoir::engine

@@ -1,0 +1,651 @@
+// Index: write path (WAL, in-memory segment, refresh, flush, merge), recovery, and the
+// snapshot handed to readers (see index.h for the model).
+#include "engine/index/index.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "engine/dsl/dsl_error.h"
+#include "engine/index/manifest.h"
+#include "engine/index/segment_merger.h"
+#include "engine/store/file_io.h"
+
+namespace comptoir::engine {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string wal_file_name(uint64_t gen) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "wal_%06llu.log", static_cast<unsigned long long>(gen));
+  return buf;
+}
+
+std::string del_file_name(uint64_t seg, uint64_t gen) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "seg_%06llu_%llu.del", static_cast<unsigned long long>(seg),
+                static_cast<unsigned long long>(gen));
+  return buf;
+}
+
+}  // namespace
+
+Index::Index(std::string name, std::optional<fs::path> dir, IndexSettings settings)
+    : name_(std::move(name)),
+      dir_(std::move(dir)),
+      settings_(settings),
+      rng_(std::random_device{}()) {}
+
+Index::~Index() {
+  Status s = close();
+  if (!s.ok()) spdlog::warn("index [{}]: close failed: {}", name_, s.error().message);
+}
+
+Result<std::unique_ptr<Index>> Index::create_in_memory(std::string name, const Mapping& mapping,
+                                                       IndexSettings settings) {
+  std::unique_ptr<Index> idx(new Index(std::move(name), std::nullopt, settings));
+  COMPTOIR_TRY(idx->init_new(mapping));
+  idx->start_background();
+  return idx;
+}
+
+Result<std::unique_ptr<Index>> Index::create(std::string name, const fs::path& dir,
+                                             const Mapping& mapping, IndexSettings settings) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Error::io("cannot create " + dir.string() + ": " + ec.message());
+  if (fs::exists(dir / kManifestName))
+    return Error::conflict("index directory already exists: " + dir.string());
+  std::unique_ptr<Index> idx(new Index(std::move(name), dir, settings));
+  COMPTOIR_TRY(idx->init_new(mapping));
+  idx->start_background();
+  return idx;
+}
+
+Result<std::unique_ptr<Index>> Index::open(std::string name, const fs::path& dir,
+                                           IndexSettings settings) {
+  std::unique_ptr<Index> idx(new Index(std::move(name), dir, settings));
+  COMPTOIR_TRY(idx->init_existing());
+  idx->start_background();
+  return idx;
+}
+
+Status Index::init_new(const Mapping& mapping) {
+  std::lock_guard lock(write_mu_);
+  mapping_ = mapping;
+  mapping_fields_ = mapping_.fields().size();
+  if (dir_) {
+    generation_ = 1;
+    wal_name_ = wal_file_name(generation_);
+    auto w = WalWriter::open(*dir_ / wal_name_, 0, settings_.sync);
+    if (!w) return w.error();
+    wal_ = std::move(*w);
+    COMPTOIR_TRY(write_manifest_locked());
+  }
+  publish_mapping_locked();
+  publish_locked();
+  return {};
+}
+
+Status Index::init_existing() {
+  std::lock_guard lock(write_mu_);
+  auto m = read_manifest(*dir_);
+  if (!m) return m.error();
+  if (!*m) return Error::not_found("no index in " + dir_->string());
+  const Manifest& man = **m;
+  auto mapping = parse_mapping(man.mapping);
+  if (!mapping) return Error::corruption("manifest mapping: " + mapping.error().message);
+  mapping_ = std::move(*mapping);
+  mapping_fields_ = mapping_.fields().size();
+  generation_ = man.generation;
+  next_segment_ = man.next_segment;
+  for (const auto& ms : man.segments) {
+    auto file = MappedFile::open(*dir_ / segment_file_name(ms.id));
+    if (!file) return file.error();
+    auto reader = SegmentReader::open(*file);
+    if (!reader) return Error::corruption(segment_file_name(ms.id) + ": " + reader.error().message);
+    if ((*reader)->doc_count() != ms.docs)
+      return Error::corruption(segment_file_name(ms.id) + ": doc count mismatch");
+    Seg s;
+    s.id = ms.id;
+    s.reader = *reader;
+    s.deleted = std::make_shared<Bitmap>();
+    s.persisted = true;
+    if (ms.deletes) {
+      auto bytes = read_file(*dir_ / *ms.deletes);
+      if (!bytes) return bytes.error();
+      *s.deleted = Bitmap::deserialize_portable(bytes->data(), bytes->size());
+      s.del_file = ms.deletes;
+    }
+    segs_.push_back(std::move(s));
+  }
+  // Replay the WAL on top of the last commit.
+  wal_name_ = man.wal;
+  auto valid = replay_wal(*dir_ / wal_name_, [&](const WalRecord& r) -> Status {
+    if (r.op == WalRecord::kDelete) {
+      delete_existing_locked(r.id);
+      return {};
+    }
+    Status s = apply_index_locked(r.id, r.source, nullptr);
+    if (!s.ok())
+      spdlog::warn("index [{}]: WAL record for [{}] skipped: {}", name_, r.id, s.error().message);
+    return {};
+  });
+  if (!valid) return valid.error();
+  auto w = WalWriter::open(*dir_ / wal_name_, *valid, settings_.sync);
+  if (!w) return w.error();
+  wal_ = std::move(*w);
+  // Remove files no commit refers to (crashed flushes, merges, temp files).
+  std::set<std::string> keep{kManifestName, wal_name_};
+  for (const auto& s : segs_) {
+    keep.insert(segment_file_name(s.id));
+    if (s.del_file) keep.insert(*s.del_file);
+  }
+  for (const auto& entry : fs::directory_iterator(*dir_)) {
+    std::string n = entry.path().filename().string();
+    if (!keep.count(n)) {
+      std::error_code ec;
+      fs::remove(entry.path(), ec);
+    }
+  }
+  publish_mapping_locked();
+  COMPTOIR_TRY(refresh_locked());
+  publish_locked();
+  return {};
+}
+
+void Index::start_background() {
+  if (settings_.refresh_interval.count() <= 0) return;
+  bg_ = std::thread([this] { background_loop(); });
+}
+
+void Index::background_loop() {
+  std::unique_lock lock(bg_mu_);
+  while (!stop_) {
+    bg_cv_.wait_for(lock, settings_.refresh_interval, [&] { return stop_; });
+    if (stop_) break;
+    lock.unlock();
+    {
+      std::lock_guard wl(write_mu_);
+      Status s = refresh_locked();
+      size_t unflushed = builder_.memory_bytes();
+      for (const auto& seg : segs_)
+        if (!seg.persisted) unflushed += seg.reader->byte_size();
+      if (s.ok() && dir_ &&
+          (unflushed >= settings_.flush_threshold_bytes ||
+           wal_.size() >= 4 * settings_.flush_threshold_bytes))
+        s = flush_locked();
+      if (s.ok() && settings_.background_merge) s = merge_locked(false);
+      if (!s.ok())
+        spdlog::warn("index [{}]: background maintenance failed: {}", name_, s.error().message);
+    }
+    lock.lock();
+  }
+}
+
+Status Index::close() {
+  {
+    std::lock_guard lock(bg_mu_);
+    if (closed_) return {};
+    closed_ = true;
+    stop_ = true;
+  }
+  bg_cv_.notify_all();
+  if (bg_.joinable()) bg_.join();
+  std::lock_guard wl(write_mu_);
+  if (dir_ && !failed_) return flush_locked();
+  return {};
+}
+
+std::string Index::generate_id() {
+  // 15 bytes (time-ordered counter + randomness) in URL-safe base64: 20 characters.
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  uint64_t a = static_cast<uint64_t>(now_epoch_ms()) << 16 | (++id_counter_ & 0xFFFF);
+  uint64_t b = rng_();
+  unsigned char bytes[15];
+  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<unsigned char>(a >> (56 - 8 * i));
+  for (int i = 0; i < 7; ++i) bytes[8 + i] = static_cast<unsigned char>(b >> (8 * i));
+  std::string out;
+  out.reserve(20);
+  for (int i = 0; i < 15; i += 3) {
+    uint32_t v = uint32_t(bytes[i]) << 16 | uint32_t(bytes[i + 1]) << 8 | bytes[i + 2];
+    for (int k = 3; k >= 0; --k) out.push_back(kAlphabet[(v >> (6 * k)) & 63]);
+  }
+  return out;
+}
+
+bool Index::exists_locked(std::string_view id) const {
+  if (auto d = builder_.find_id(id); d && !builder_deleted_.contains(*d)) return true;
+  for (auto it = segs_.rbegin(); it != segs_.rend(); ++it) {
+    if (auto d = it->reader->find_id(id); d && !it->deleted->contains(*d)) return true;
+  }
+  return false;
+}
+
+bool Index::delete_existing_locked(std::string_view id) {
+  if (auto d = builder_.find_id(id); d && !builder_deleted_.contains(*d)) {
+    builder_deleted_.add(*d);
+    dirty_ = true;
+    return true;
+  }
+  for (auto it = segs_.rbegin(); it != segs_.rend(); ++it) {
+    if (auto d = it->reader->find_id(id); d && !it->deleted->contains(*d)) {
+      it->deleted->add(*d);
+      ++it->deleted_version;
+      dirty_ = true;
+      return true;
+    }
+  }
+  return false;
+}
+
+Status Index::apply_index_locked(std::string_view id, std::string_view source,
+                                 BulkItemResult* result) {
+  auto doc = parser_.parse(source, id, mapping_);
+  if (!doc) return doc.error();
+  bool existed = delete_existing_locked(id);
+  builder_.add(*doc);
+  dirty_ = true;
+  if (result != nullptr) {
+    result->result = existed ? "updated" : "created";
+    result->status = existed ? 200 : 201;
+  }
+  return {};
+}
+
+Status Index::check_writable() const {
+  if (failed_) return Error::unavailable("index [" + name_ + "] is failed: " + failed_->message);
+  if (closed_) return Error::unavailable("index [" + name_ + "] is closed");
+  return {};
+}
+
+Result<BulkResult> Index::bulk(std::span<const BulkItem> items) {
+  std::lock_guard lock(write_mu_);
+  COMPTOIR_TRY(check_writable());
+  BulkResult out;
+  out.items.reserve(items.size());
+  for (const BulkItem& item : items) {
+    BulkItemResult r;
+    r.op = item.op;
+    if (item.op == BulkOp::kDelete) {
+      if (!item.id || item.id->empty()) {
+        r.status = 400;
+        r.error = dsl_error("action_request_validation_exception",
+                            "Validation Failed: 1: id is missing;");
+      } else {
+        r.id = *item.id;
+        bool existed = delete_existing_locked(r.id);
+        if (existed && dir_) wal_.append(WalRecord{WalRecord::kDelete, r.id, {}});
+        r.result = existed ? "deleted" : "not_found";
+        r.status = existed ? 200 : 404;
+        r.seq_no = seq_no_++;
+      }
+      out.items.push_back(std::move(r));
+      continue;
+    }
+    const bool generated = !item.id.has_value() || item.id->empty();
+    r.id = generated ? generate_id() : *item.id;
+    if (!generated && r.id.size() > 512) {
+      r.status = 400;
+      r.error = dsl_error(
+          "illegal_argument_exception",
+          "id [" + r.id.substr(0, 20) + "...] is too long, must be no longer than 512 bytes");
+      out.items.push_back(std::move(r));
+      continue;
+    }
+    if (item.op == BulkOp::kCreate && !generated && exists_locked(r.id)) {
+      r.status = 409;
+      r.error = dsl_error(
+          "version_conflict_engine_exception",
+          "[" + r.id + "]: version conflict, document already exists (current version [1])");
+      out.items.push_back(std::move(r));
+      continue;
+    }
+    auto doc = parser_.parse(item.source, r.id, mapping_);
+    if (!doc) {
+      r.status = 400;
+      r.error = doc.error();
+      out.items.push_back(std::move(r));
+      continue;
+    }
+    bool existed = !generated && delete_existing_locked(r.id);
+    builder_.add(*doc);
+    dirty_ = true;
+    if (dir_) wal_.append(WalRecord{WalRecord::kIndex, r.id, item.source});
+    r.result = existed ? "updated" : "created";
+    r.status = existed ? 200 : 201;
+    r.seq_no = seq_no_++;
+    out.items.push_back(std::move(r));
+  }
+  for (const auto& r : out.items) out.errors = out.errors || r.error.has_value();
+  if (dir_) {
+    Status s = wal_.sync();
+    if (!s.ok()) {
+      failed_ = s.error();
+      return s.error();
+    }
+  }
+  publish_mapping_locked();
+  return out;
+}
+
+Result<std::string> Index::index_doc(std::string_view source, std::optional<std::string> id) {
+  BulkItem item;
+  item.id = std::move(id);
+  item.source = std::string(source);
+  auto r = bulk(std::span<const BulkItem>(&item, 1));
+  if (!r) return r.error();
+  if (r->items[0].error) return *r->items[0].error;
+  return r->items[0].id;
+}
+
+Result<bool> Index::delete_doc(std::string_view id) {
+  BulkItem item;
+  item.op = BulkOp::kDelete;
+  item.id = std::string(id);
+  auto r = bulk(std::span<const BulkItem>(&item, 1));
+  if (!r) return r.error();
+  if (r->items[0].error) return *r->items[0].error;
+  return r->items[0].status == 200;
+}
+
+Result<int64_t> Index::delete_by_query(const Query& query, const SearchOptions& options) {
+  std::lock_guard lock(write_mu_);
+  COMPTOIR_TRY(check_writable());
+  COMPTOIR_TRY(refresh_locked());
+  SnapshotPtr snap = snapshot();
+  auto matches = match_live_docs(*snap, query, options);
+  if (!matches) return matches.error();
+  int64_t deleted = 0;
+  for (auto& [si, docs] : *matches) {
+    const SegmentView& view = snap->segments[si];
+    Seg* seg = nullptr;
+    for (auto& s : segs_)
+      if (s.id == view.id) seg = &s;
+    if (seg == nullptr) continue;
+    Status st;
+    docs.for_each([&](uint32_t d) {
+      if (seg->deleted->contains(d)) return;
+      auto stored = view.reader->stored(d);
+      if (!stored) {
+        st = stored.error();
+        return;
+      }
+      seg->deleted->add(d);
+      ++seg->deleted_version;
+      if (dir_) wal_.append(WalRecord{WalRecord::kDelete, stored->id, {}});
+      ++deleted;
+    });
+    COMPTOIR_TRY(st);
+  }
+  if (dir_) {
+    Status s = wal_.sync();
+    if (!s.ok()) {
+      failed_ = s.error();
+      return s.error();
+    }
+  }
+  dirty_ = true;
+  COMPTOIR_TRY(refresh_locked());
+  return deleted;
+}
+
+Status Index::refresh() {
+  std::lock_guard lock(write_mu_);
+  return refresh_locked();
+}
+
+Status Index::refresh_locked() {
+  if (!builder_.empty()) {
+    std::string bytes = builder_.finish();
+    auto reader = SegmentReader::open(SegmentData::from_string(bytes));
+    if (!reader) return reader.error();
+    Seg s;
+    s.id = next_segment_++;
+    s.reader = *reader;
+    s.deleted = std::make_shared<Bitmap>(std::move(builder_deleted_));
+    s.deleted_version = 1;
+    builder_deleted_ = Bitmap();
+    segs_.push_back(std::move(s));
+    dirty_ = true;
+  }
+  if (dirty_) publish_locked();
+  dirty_ = false;
+  return {};
+}
+
+void Index::publish_mapping_locked() {
+  if (published_mapping_ && mapping_.fields().size() == mapping_fields_) return;
+  mapping_fields_ = mapping_.fields().size();
+  auto m = std::make_shared<const Mapping>(mapping_);
+  std::lock_guard lock(snap_mu_);
+  published_mapping_ = std::move(m);
+}
+
+void Index::publish_locked() {
+  auto snap = std::make_shared<IndexSnapshot>();
+  snap->index = name_;
+  snap->mapping = std::make_shared<const Mapping>(mapping_);
+  for (auto& s : segs_) {
+    if (s.published_version != s.deleted_version || !s.published_deleted) {
+      s.published_deleted = std::make_shared<const Bitmap>(*s.deleted);
+      s.published_version = s.deleted_version;
+    }
+    snap->segments.push_back(SegmentView{s.id, s.reader, s.published_deleted});
+  }
+  std::lock_guard lock(snap_mu_);
+  snapshot_ = std::move(snap);
+}
+
+Status Index::flush() {
+  std::lock_guard lock(write_mu_);
+  COMPTOIR_TRY(check_writable());
+  return flush_locked();
+}
+
+Result<std::shared_ptr<const SegmentReader>> Index::persist_segment_locked(
+    uint64_t id, const SegmentData& bytes) {
+  const std::string name = segment_file_name(id);
+  COMPTOIR_TRY(
+      write_file_atomic(*dir_, name, std::string_view(bytes.data(), bytes.size()), settings_.sync));
+  auto file = MappedFile::open(*dir_ / name);
+  if (!file) return file.error();
+  return SegmentReader::open(*file);
+}
+
+Status Index::flush_locked() {
+  COMPTOIR_TRY(refresh_locked());
+  if (!dir_) return {};
+  bool changed = false;
+  for (auto& s : segs_) {
+    if (!s.persisted) {
+      auto reader = persist_segment_locked(s.id, *s.reader->data());
+      if (!reader) return reader.error();
+      s.reader = *reader;  // now served from the memory map
+      s.persisted = true;
+      changed = true;
+    }
+    if (s.deleted_version != s.deletes_persisted_version) {
+      if (s.del_file) obsolete_files_.push_back(*s.del_file);
+      s.del_file.reset();
+      if (!s.deleted->empty()) {
+        std::string name = del_file_name(s.id, generation_ + 1);
+        COMPTOIR_TRY(
+            write_file_atomic(*dir_, name, s.deleted->serialize_portable(), settings_.sync));
+        s.del_file = name;
+      }
+      s.deletes_persisted_version = s.deleted_version;
+      changed = true;
+    }
+  }
+  if (!changed && wal_.size() == 0) return {};
+  return commit_locked();
+}
+
+// Starts a new WAL and swaps the manifest to name it with the current segments; only
+// then are the old WAL and superseded files removed.
+Status Index::commit_locked() {
+  const std::string old_wal = wal_name_;
+  ++generation_;
+  wal_name_ = wal_file_name(generation_);
+  auto w = WalWriter::open(*dir_ / wal_name_, 0, settings_.sync);
+  if (!w) return w.error();
+  Status s = write_manifest_locked();
+  if (!s.ok()) {
+    failed_ = s.error();
+    return s;
+  }
+  wal_ = std::move(*w);
+  obsolete_files_.push_back(old_wal);
+  for (const auto& f : obsolete_files_) {
+    std::error_code ec;
+    if (f != wal_name_) fs::remove(*dir_ / f, ec);
+  }
+  obsolete_files_.clear();
+  publish_locked();
+  return {};
+}
+
+Status Index::write_manifest_locked() {
+  Manifest m;
+  m.generation = generation_;
+  m.next_segment = next_segment_;
+  m.wal = wal_name_;
+  for (const auto& s : segs_) {
+    if (!s.persisted) continue;
+    m.segments.push_back(ManifestSegment{s.id, s.reader->doc_count(), s.del_file});
+  }
+  m.mapping = to_es_json(mapping_);
+  m.refresh_interval_ms = settings_.refresh_interval.count();
+  return write_manifest(*dir_, m, settings_.sync);
+}
+
+Status Index::merge(bool force) {
+  std::lock_guard lock(write_mu_);
+  COMPTOIR_TRY(check_writable());
+  return merge_locked(force);
+}
+
+// Tiered merging: segments are grouped by the order of magnitude (base merge_factor) of
+// their live doc count; a tier holding merge_factor segments is merged into one (at the
+// structure level, see segment_merger.h), which keeps the segment count logarithmic.
+Status Index::merge_locked(bool force) {
+  const size_t factor = std::max<size_t>(2, settings_.merge_factor);
+  for (;;) {
+    std::vector<size_t> group;
+    if (force) {
+      if (segs_.size() > 1 || (segs_.size() == 1 && !segs_[0].deleted->empty()))
+        for (size_t i = 0; i < segs_.size(); ++i) group.push_back(i);
+    } else {
+      std::map<int, std::vector<size_t>> tiers;
+      for (size_t i = 0; i < segs_.size(); ++i) {
+        uint64_t live = segs_[i].reader->doc_count() - segs_[i].deleted->cardinality();
+        int tier =
+            live == 0 ? 0 : static_cast<int>(std::log(double(live)) / std::log(double(factor)));
+        tiers[tier].push_back(i);
+      }
+      for (auto& [tier, members] : tiers) {
+        if (members.size() >= factor) {
+          group.assign(members.begin(), members.begin() + static_cast<long>(factor));
+          break;
+        }
+      }
+    }
+    if (group.empty()) return {};
+    if (dir_) COMPTOIR_TRY(flush_locked());  // merge only committed segments
+    std::vector<MergeInput> inputs;
+    for (size_t gi : group) inputs.push_back(MergeInput{segs_[gi].reader, std::make_shared<const Bitmap>(*segs_[gi].deleted)});
+    auto merged = merge_segments(inputs);
+    if (!merged) return merged.error();
+    Seg out;
+    out.id = next_segment_++;
+    out.deleted = std::make_shared<Bitmap>();
+    std::shared_ptr<SegmentData> bytes = SegmentData::from_string(*merged);
+    merged->clear();
+    merged->shrink_to_fit();
+    if (dir_) {
+      auto reader = persist_segment_locked(out.id, *bytes);
+      if (!reader) return reader.error();
+      out.reader = *reader;
+      out.persisted = true;
+    } else {
+      auto reader = SegmentReader::open(bytes);
+      if (!reader) return reader.error();
+      out.reader = *reader;
+    }
+    std::vector<Seg> next;
+    for (size_t i = 0; i < segs_.size(); ++i) {
+      bool in_group = std::find(group.begin(), group.end(), i) != group.end();
+      if (i == group.front()) next.push_back(out);
+      if (in_group) {
+        obsolete_files_.push_back(segment_file_name(segs_[i].id));
+        if (segs_[i].del_file) obsolete_files_.push_back(*segs_[i].del_file);
+      } else {
+        next.push_back(std::move(segs_[i]));
+      }
+    }
+    if (out.reader->doc_count() == 0)
+      next.erase(
+          std::find_if(next.begin(), next.end(), [&](const Seg& s) { return s.id == out.id; }));
+    segs_ = std::move(next);
+    if (dir_) {
+      COMPTOIR_TRY(write_manifest_locked());
+      for (const auto& f : obsolete_files_) {
+        std::error_code ec;
+        fs::remove(*dir_ / f, ec);
+      }
+    }
+    obsolete_files_.clear();
+    publish_locked();
+    if (force) return {};
+  }
+}
+
+SnapshotPtr Index::snapshot() const {
+  std::lock_guard lock(snap_mu_);
+  return snapshot_;
+}
+
+std::shared_ptr<const Mapping> Index::mapping() const {
+  std::lock_guard lock(snap_mu_);
+  return published_mapping_;
+}
+
+Result<SearchResponse> Index::search(const SearchRequest& request,
+                                     const SearchOptions& options) const {
+  return execute_search({snapshot()}, request, options);
+}
+
+Result<int64_t> Index::count(const std::optional<Query>& query,
+                             const SearchOptions& options) const {
+  return execute_count({snapshot()}, query, options);
+}
+
+Result<std::optional<std::string>> Index::get_source(std::string_view id) const {
+  SnapshotPtr snap = snapshot();
+  for (auto it = snap->segments.rbegin(); it != snap->segments.rend(); ++it) {
+    if (auto d = it->reader->find_id(id); d && !it->deleted->contains(*d)) {
+      auto doc = it->reader->stored(*d);
+      if (!doc) return doc.error();
+      return std::optional<std::string>(std::move(doc->source));
+    }
+  }
+  return std::optional<std::string>{};
+}
+
+IndexStats Index::stats() const {
+  SnapshotPtr snap = snapshot();
+  IndexStats st;
+  st.docs = snap->live_docs();
+  st.deleted = snap->deleted_docs();
+  st.segments = snap->segments.size();
+  for (const auto& s : snap->segments) st.bytes += s.reader->byte_size();
+  return st;
+}
+
+}  // namespace comptoir::engine

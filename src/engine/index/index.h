@@ -1,0 +1,178 @@
+// Index: one named index. A single writer (bulk, delete, refresh, flush, merge under one
+// mutex) and any number of readers working on immutable snapshots. Writes are logged to
+// the WAL and fsynced before bulk() returns, go to an in-memory segment, become visible
+// at refresh (explicit, or every refresh_interval on a background thread), and become
+// segment files at flush, committed by an atomic manifest swap that also starts a new WAL.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/dsl/search_request.h"
+#include "engine/dsl/search_response.h"
+#include "engine/index/document_parser.h"
+#include "engine/index/segment_builder.h"
+#include "engine/index/snapshot.h"
+#include "engine/index/wal.h"
+#include "engine/query/searcher.h"
+#include "util/result.h"
+
+namespace comptoir::engine {
+
+struct IndexSettings {
+  std::chrono::milliseconds refresh_interval{1000};  // <= 0: no background refresh
+  bool sync = true;                                  // fsync the WAL and commits
+  size_t flush_threshold_bytes = 64 << 20;           // unflushed bytes that trigger a flush
+  size_t merge_factor = 10;                          // segments per tier before a merge
+  bool background_merge = true;
+};
+
+enum class BulkOp { kIndex, kCreate, kDelete };
+
+struct BulkItem {
+  BulkOp op = BulkOp::kIndex;
+  std::optional<std::string> id;  // generated for index/create when absent
+  std::string source;             // the document (not for delete)
+};
+
+struct BulkItemResult {
+  BulkOp op = BulkOp::kIndex;
+  std::string id;
+  int status = 200;            // HTTP-like status, as ES reports per item: 201, 200, 404, 409, 400
+  std::string result;          // "created", "updated", "deleted", "not_found" (empty on error)
+  std::optional<Error> error;  // message "document_parsing_exception: ..." etc.
+  uint64_t seq_no = 0;
+};
+
+struct BulkResult {
+  bool errors = false;
+  std::vector<BulkItemResult> items;
+};
+
+struct IndexStats {
+  uint64_t docs = 0;
+  uint64_t deleted = 0;
+  uint64_t bytes = 0;
+  size_t segments = 0;
+};
+
+class Index {
+ public:
+  // A new index in memory only (nothing survives the process).
+  static Result<std::unique_ptr<Index>> create_in_memory(std::string name, const Mapping& mapping,
+                                                         IndexSettings settings = {});
+  // A new durable index in `dir` (created; must not hold an index already).
+  static Result<std::unique_ptr<Index>> create(std::string name, const std::filesystem::path& dir,
+                                               const Mapping& mapping, IndexSettings settings = {});
+  // Opens a durable index: manifest, segment files, then WAL replay (torn tail dropped).
+  static Result<std::unique_ptr<Index>> open(std::string name, const std::filesystem::path& dir,
+                                             IndexSettings settings = {});
+  ~Index();
+  Index(const Index&) = delete;
+  Index& operator=(const Index&) = delete;
+
+  const std::string& name() const { return name_; }
+  const std::optional<std::filesystem::path>& dir() const { return dir_; }
+
+  Result<BulkResult> bulk(std::span<const BulkItem> items);
+  // Convenience: index one document; returns its id.
+  Result<std::string> index_doc(std::string_view source,
+                                std::optional<std::string> id = std::nullopt);
+  // true if the document existed.
+  Result<bool> delete_doc(std::string_view id);
+  Result<int64_t> delete_by_query(const Query& query, const SearchOptions& options = {});
+
+  Status refresh();
+  Status flush();
+  // Merges segments while some tier holds merge_factor of them (all at once if force).
+  Status merge(bool force = false);
+
+  SnapshotPtr snapshot() const;
+  std::shared_ptr<const Mapping> mapping() const;
+  Result<SearchResponse> search(const SearchRequest& request,
+                                const SearchOptions& options = {}) const;
+  Result<int64_t> count(const std::optional<Query>& query, const SearchOptions& options = {}) const;
+  // The latest stored version of a document (visible after refresh).
+  Result<std::optional<std::string>> get_source(std::string_view id) const;
+  IndexStats stats() const;
+
+  // Stops the background thread and flushes (durable indices). Idempotent.
+  Status close();
+
+ private:
+  struct Seg {
+    uint64_t id = 0;
+    std::shared_ptr<const SegmentReader> reader;
+    std::shared_ptr<Bitmap> deleted;  // writer-owned
+    std::shared_ptr<const Bitmap> published_deleted;
+    uint64_t deleted_version = 0, published_version = UINT64_MAX;
+    bool persisted = false;
+    uint64_t deletes_persisted_version = 0;
+    std::optional<std::string> del_file;
+  };
+
+  Index(std::string name, std::optional<std::filesystem::path> dir, IndexSettings settings);
+  Status init_new(const Mapping& mapping);
+  Status init_existing();
+  void start_background();
+  void background_loop();
+
+  std::string generate_id();
+  bool delete_existing_locked(std::string_view id);
+  bool exists_locked(std::string_view id) const;
+  Status apply_index_locked(std::string_view id, std::string_view source, BulkItemResult* result);
+  Status refresh_locked();
+  Status flush_locked();
+  Status merge_locked(bool force);
+  Status write_manifest_locked();
+  Status commit_locked();
+  Result<std::shared_ptr<const SegmentReader>> persist_segment_locked(uint64_t id,
+                                                                      const SegmentData& bytes);
+  void publish_locked();
+  void publish_mapping_locked();
+  Status check_writable() const;
+
+  std::string name_;
+  std::optional<std::filesystem::path> dir_;
+  IndexSettings settings_;
+
+  mutable std::mutex write_mu_;
+  Mapping mapping_;
+  size_t mapping_fields_ = 0;
+  DocumentParser parser_;
+  SegmentBuilder builder_;
+  Bitmap builder_deleted_;
+  std::vector<Seg> segs_;
+  uint64_t next_segment_ = 1;
+  uint64_t generation_ = 0;
+  std::string wal_name_;
+  WalWriter wal_;
+  bool dirty_ = false;
+  std::vector<std::string> obsolete_files_;  // to delete after the next commit
+  std::optional<Error> failed_;              // set when the WAL could not be made durable
+  uint64_t seq_no_ = 0;
+  std::mt19937_64 rng_;
+  uint64_t id_counter_ = 0;
+
+  mutable std::mutex snap_mu_;
+  SnapshotPtr snapshot_;
+  std::shared_ptr<const Mapping> published_mapping_;
+
+  std::thread bg_;
+  std::mutex bg_mu_;
+  std::condition_variable bg_cv_;
+  bool stop_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace comptoir::engine

@@ -1,0 +1,268 @@
+// SegmentBuilder: the in-memory segment; finish() hands its content to SegmentWriter
+// (byte layout in segment_format.h).
+#include "engine/index/segment_builder.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <numeric>
+
+#include "engine/index/segment_format.h"
+#include "engine/index/segment_writer.h"
+
+namespace comptoir::engine {
+
+namespace json = boost::json;
+
+namespace {
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+constexpr uint32_t kNoDoc = UINT32_MAX;
+}  // namespace
+
+struct SegmentBuilder::TermField {
+  std::string name;
+  FieldType type = FieldType::kKeyword;
+  bool text = false;
+  bool doc_values = true;
+  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> ids;
+  std::vector<std::string_view> terms;  // views of the map's keys (stable in unordered_map)
+  std::vector<std::vector<uint32_t>> docs;
+  std::vector<std::vector<uint8_t>> freqs;
+  std::vector<uint32_t> last_doc;
+  std::vector<std::pair<uint32_t, uint32_t>> lengths;  // text: (doc, length)
+  std::vector<uint32_t> exists_docs;
+  std::vector<std::pair<uint32_t, uint32_t>> dv;  // keyword: (doc, term id)
+  uint64_t sum_ttf = 0;
+
+  uint32_t term_id(std::string_view t) {
+    auto it = ids.find(t);
+    if (it != ids.end()) return it->second;
+    uint32_t id = static_cast<uint32_t>(terms.size());
+    auto [pos, inserted] = ids.emplace(std::string(t), id);
+    terms.push_back(pos->first);
+    docs.emplace_back();
+    if (text) freqs.emplace_back();
+    last_doc.push_back(kNoDoc);
+    return id;
+  }
+};
+
+struct SegmentBuilder::ColumnField {
+  std::string name;
+  FieldType type = FieldType::kLong;
+  bool is_double = false;
+  std::vector<uint32_t> docs;  // one entry per value, doc order
+  std::vector<int64_t> ints;
+  std::vector<double> doubles;
+};
+
+SegmentBuilder::SegmentBuilder() = default;
+SegmentBuilder::~SegmentBuilder() = default;
+
+SegmentBuilder::TermField& SegmentBuilder::term_field(const std::string& name, bool text) {
+  auto it = term_index_.find(name);
+  if (it != term_index_.end()) return *term_fields_[it->second];
+  auto f = std::make_unique<TermField>();
+  f->name = name;
+  f->text = text;
+  f->type = text ? FieldType::kText : FieldType::kKeyword;
+  term_index_.emplace(name, term_fields_.size());
+  term_fields_.push_back(std::move(f));
+  return *term_fields_.back();
+}
+
+SegmentBuilder::ColumnField& SegmentBuilder::column_field(const std::string& name, bool is_double,
+                                                          FieldType type) {
+  auto it = column_index_.find(name);
+  if (it != column_index_.end()) return *column_fields_[it->second];
+  auto f = std::make_unique<ColumnField>();
+  f->name = name;
+  f->is_double = is_double;
+  f->type = type;
+  column_index_.emplace(name, column_fields_.size());
+  column_fields_.push_back(std::move(f));
+  return *column_fields_.back();
+}
+
+std::optional<uint32_t> SegmentBuilder::find_id(std::string_view id) const {
+  auto it = ids_.find(std::string(id));
+  if (it == ids_.end()) return std::nullopt;
+  return it->second;
+}
+
+uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
+  const uint32_t d = doc_count();
+  stored_.add(doc.id, doc.source);
+  ++doc_count_;
+  ids_[doc.id] = d;
+  memory_bytes_ += doc.source.size() + doc.id.size() + 64;
+  {
+    TermField& idf = term_field("_id", false);
+    idf.doc_values = false;
+    uint32_t t = idf.term_id(doc.id);
+    idf.docs[t].push_back(d);
+    idf.last_doc[t] = d;
+    idf.exists_docs.push_back(d);
+  }
+  for (const ParsedField& f : doc.fields) {
+    switch (storage_kind(f.type)) {
+      case StorageKind::kText: {
+        if (f.strings.empty()) break;
+        TermField& tf = term_field(f.name, true);
+        uint32_t length = 0;
+        for (const std::string& value : f.strings) {
+          tokens_.clear();
+          StandardAnalyzer::analyze(value, tokens_);
+          for (size_t i = 0; i < tokens_.size(); ++i) {
+            uint32_t t = tf.term_id(tokens_[i]);
+            if (tf.last_doc[t] != d) {
+              tf.docs[t].push_back(d);
+              tf.freqs[t].push_back(1);
+              tf.last_doc[t] = d;
+            } else if (tf.freqs[t].back() < 255) {
+              ++tf.freqs[t].back();
+            }
+          }
+          length += static_cast<uint32_t>(tokens_.size());
+        }
+        tf.lengths.emplace_back(d, length);
+        tf.sum_ttf += length;
+        tf.exists_docs.push_back(d);
+        memory_bytes_ += length * 8;
+        break;
+      }
+      case StorageKind::kKeyword: {
+        if (f.strings.empty()) break;
+        TermField& kf = term_field(f.name, false);
+        kf.type = f.type;
+        for (const std::string& value : f.strings) {
+          uint32_t t = kf.term_id(value);
+          if (kf.last_doc[t] != d) {
+            kf.docs[t].push_back(d);
+            kf.last_doc[t] = d;
+            kf.dv.emplace_back(d, t);
+          }
+        }
+        kf.exists_docs.push_back(d);
+        memory_bytes_ += f.strings.size() * 16;
+        break;
+      }
+      case StorageKind::kInt64: {
+        if (f.ints.empty()) break;
+        ColumnField& c = column_field(f.name, false, f.type);
+        std::vector<int64_t> vals = f.ints;
+        std::sort(vals.begin(), vals.end());
+        for (int64_t v : vals) {
+          c.docs.push_back(d);
+          c.ints.push_back(v);
+        }
+        memory_bytes_ += vals.size() * 12;
+        break;
+      }
+      case StorageKind::kDouble: {
+        if (f.doubles.empty()) break;
+        ColumnField& c = column_field(f.name, true, f.type);
+        std::vector<double> vals = f.doubles;
+        std::sort(vals.begin(), vals.end());
+        for (double v : vals) {
+          c.docs.push_back(d);
+          c.doubles.push_back(v);
+        }
+        memory_bytes_ += vals.size() * 12;
+        break;
+      }
+      case StorageKind::kNone:
+        break;
+    }
+  }
+  return d;
+}
+
+std::string SegmentBuilder::finish() {
+  const uint32_t n_docs = doc_count();
+  SegmentWriter w;
+  for (const auto& fp : term_fields_) {
+    TermField& f = *fp;
+    json::object m;
+    m["name"] = f.name;
+    m["type"] = f.name == "_id" ? "_id" : std::string(field_type_name(f.type));
+    const uint32_t n = static_cast<uint32_t>(f.terms.size());
+    std::vector<uint32_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return f.terms[a] < f.terms[b]; });
+    std::vector<uint32_t> ord_of(n);
+    for (uint32_t o = 0; o < n; ++o) ord_of[order[o]] = o;
+    std::vector<std::string_view> sorted(n);
+    for (uint32_t o = 0; o < n; ++o) sorted[o] = f.terms[order[o]];
+    w.write_terms(m, sorted, f.text, [&](uint32_t o, std::vector<uint32_t>& docs, std::vector<uint8_t>& freqs) {
+      docs = std::move(f.docs[order[o]]);
+      if (f.text) freqs = std::move(f.freqs[order[o]]);
+    });
+    if (f.text) {
+      std::vector<uint8_t> norms(n_docs, 0);
+      for (auto [d, len] : f.lengths) norms[d] = encode_norm(len);
+      w.write_norms(m, norms);
+      m["sum_ttf"] = f.sum_ttf;
+    }
+    w.write_exists(m, f.exists_docs);
+    // Keyword doc values: ordinals, sorted per doc.
+    if (!f.text && f.doc_values) {
+      std::vector<uint32_t> docs, ords, per;
+      docs.reserve(f.dv.size());
+      ords.reserve(f.dv.size());
+      size_t i = 0;
+      while (i < f.dv.size()) {
+        size_t j = i;
+        per.clear();
+        while (j < f.dv.size() && f.dv[j].first == f.dv[i].first) per.push_back(ord_of[f.dv[j++].second]);
+        std::sort(per.begin(), per.end());
+        for (uint32_t o : per) {
+          docs.push_back(f.dv[i].first);
+          ords.push_back(o);
+        }
+        i = j;
+      }
+      w.write_column<uint32_t>(m, n_docs, docs, ords, UINT32_MAX);
+    }
+    w.add_field(std::move(m));
+  }
+  for (const auto& cp : column_fields_) {
+    ColumnField& c = *cp;
+    json::object m;
+    m["name"] = c.name;
+    m["type"] = std::string(field_type_name(c.type));
+    std::vector<uint32_t> exists;
+    for (uint32_t d : c.docs)
+      if (exists.empty() || exists.back() != d) exists.push_back(d);
+    w.write_exists(m, exists);
+    if (c.docs.size() == n_docs && exists.size() == n_docs) {
+      m["dv_sorted"] = c.is_double ? std::is_sorted(c.doubles.begin(), c.doubles.end())
+                                   : std::is_sorted(c.ints.begin(), c.ints.end());
+    }
+    if (c.is_double) {
+      w.write_column<double>(m, n_docs, c.docs, c.doubles, 0.0);
+      auto [mn, mx] = std::minmax_element(c.doubles.begin(), c.doubles.end());
+      m["min"] = *mn;
+      m["max"] = *mx;
+    } else {
+      w.write_column<int64_t>(m, n_docs, c.docs, c.ints, 0);
+      auto [mn, mx] = std::minmax_element(c.ints.begin(), c.ints.end());
+      m["min"] = *mn;
+      m["max"] = *mx;
+    }
+    w.add_field(std::move(m));
+  }
+  std::string bytes = w.finish(n_docs, stored_);
+  term_fields_.clear();
+  column_fields_.clear();
+  term_index_.clear();
+  column_index_.clear();
+  ids_.clear();
+  doc_count_ = 0;
+  memory_bytes_ = 0;
+  return bytes;
+}
+
+}  // namespace comptoir::engine

@@ -1,0 +1,53 @@
+// SegmentBuilder: the in-memory segment that receives parsed documents (inverting text
+// into postings with term frequencies and norms, keywords into postings and per-doc
+// values, numbers into columns), and SegmentWriter's job: finish() serialises it into
+// the immutable segment format of segment_format.h.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/analysis/standard_analyzer.h"
+#include "engine/index/document_parser.h"
+#include "engine/query/bitmap.h"
+#include "engine/store/stored_fields.h"
+
+namespace comptoir::engine {
+
+class SegmentBuilder {
+ public:
+  SegmentBuilder();
+  ~SegmentBuilder();
+  SegmentBuilder(const SegmentBuilder&) = delete;
+  SegmentBuilder& operator=(const SegmentBuilder&) = delete;
+
+  // Adds a document; returns its doc number in this segment.
+  uint32_t add(const ParsedDocument& doc);
+  uint32_t doc_count() const { return doc_count_; }
+  bool empty() const { return doc_count_ == 0; }
+  size_t memory_bytes() const { return memory_bytes_; }
+  // The doc holding `id` (latest one if added twice), if any.
+  std::optional<uint32_t> find_id(std::string_view id) const;
+
+  // Serialises the segment. The builder is left empty.
+  std::string finish();
+
+ private:
+  struct TermField;
+  struct ColumnField;
+  TermField& term_field(const std::string& name, bool text);
+  ColumnField& column_field(const std::string& name, bool is_double, FieldType type);
+
+  std::vector<std::unique_ptr<TermField>> term_fields_;
+  std::vector<std::unique_ptr<ColumnField>> column_fields_;
+  std::unordered_map<std::string, size_t> term_index_, column_index_;
+  StoredFieldsWriter stored_;
+  uint32_t doc_count_ = 0;
+  std::unordered_map<std::string, uint32_t> ids_;
+  TokenBuffer tokens_;
+  size_t memory_bytes_ = 0;
+};
+
+}  // namespace comptoir::engine

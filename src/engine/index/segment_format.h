@@ -1,0 +1,68 @@
+// The segment file format, shared by SegmentWriter (segment_builder.cpp) and
+// SegmentReader. Little-endian; every section starts on a 32-byte boundary (frozen
+// roaring views need it); a segment is read in place from a heap buffer or an mmap.
+//
+//   "CMPTSEG1" | sections ... | meta (JSON) | footer
+//   footer (32 bytes) = u64 meta_offset | u64 meta_length | u32 crc32c(meta) | u32 0 | "CMPTEND1"
+//
+// Sections, located by offsets in meta, per field:
+//   terms      u32 n | u32 offsets[n+1] (into the blob) | blob: sorted terms, back to back
+//   postings   u64 entry[n+1] (absolute); entry = u32 card | u32 kind | u32 frozen_len | u32 0 |
+//              kind 0: u32 docs[card]; kind 1: pad to 32 | frozen roaring | then, text only,
+//              u8 freqs[card] (clamped at 255). Unique fields (_id) instead: u32 doc[n].
+//   norms      u8[doc_count], Lucene SmallFloat-encoded field lengths (text)
+//   exists     frozen roaring of the docs with a value
+//   doc values single: T values[doc_count] (keyword ords: UINT32_MAX = none);
+//              multi: u32 starts[doc_count+1] | T values[] ; T = i64, f64 or u32 ordinal
+//   stored     see store/stored_fields.h
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace comptoir::engine {
+
+inline constexpr char kSegmentMagic[8] = {'C', 'M', 'P', 'T', 'S', 'E', 'G', '1'};
+inline constexpr char kSegmentEndMagic[8] = {'C', 'M', 'P', 'T', 'E', 'N', 'D', '1'};
+inline constexpr size_t kSegmentFooterSize = 32;
+inline constexpr size_t kSectionAlign = 32;
+
+template <typename T>
+inline T load_le(const char* p) {
+  T v;
+  std::memcpy(&v, p, sizeof(T));
+  return v;
+}
+
+// Appends sections to a growing byte string, keeping the alignment invariant.
+class ByteWriter {
+ public:
+  explicit ByteWriter(std::string& out) : out_(out) {}
+  uint64_t offset() const { return out_.size(); }
+  void align(size_t a = kSectionAlign) {
+    while (out_.size() % a != 0) out_.push_back('\0');
+  }
+  template <typename T>
+  void put(T v) {
+    char buf[sizeof(T)];
+    std::memcpy(buf, &v, sizeof(T));
+    out_.append(buf, sizeof(T));
+  }
+  void put_bytes(const void* p, size_t n) { out_.append(static_cast<const char*>(p), n); }
+  void put_bytes(std::string_view s) { out_.append(s); }
+  std::string& raw() { return out_; }
+
+ private:
+  std::string& out_;
+};
+
+// CRC32C (Castagnoli), used by the WAL and the segment footer.
+uint32_t crc32c(const void* data, size_t n, uint32_t crc = 0);
+
+// Lucene's SmallFloat.intToByte4 / byte4ToInt: field lengths in one byte, exact up to 23.
+uint8_t encode_norm(uint32_t length);
+uint32_t decode_norm(uint8_t norm);
+
+}  // namespace comptoir::engine

@@ -1,0 +1,196 @@
+// SegmentReader: opens a segment's footer and meta, then reads sections in place.
+#include "engine/index/segment_reader.h"
+
+#include <boost/json.hpp>
+#include <cstdlib>
+
+#include "engine/schema/field_type.h"
+
+namespace comptoir::engine {
+
+namespace json = boost::json;
+
+namespace {
+
+class HeapSegmentData final : public SegmentData {
+ public:
+  explicit HeapSegmentData(std::string_view bytes) : size_(bytes.size()) {
+    size_t cap = (bytes.size() + 63) / 64 * 64;
+    buf_ = static_cast<char*>(std::aligned_alloc(64, cap == 0 ? 64 : cap));
+    std::memcpy(buf_, bytes.data(), bytes.size());
+  }
+  ~HeapSegmentData() override { std::free(buf_); }
+  HeapSegmentData(const HeapSegmentData&) = delete;
+  HeapSegmentData& operator=(const HeapSegmentData&) = delete;
+  const char* data() const override { return buf_; }
+  size_t size() const override { return size_; }
+
+ private:
+  char* buf_;
+  size_t size_;
+};
+
+StorageKind kind_of(std::string_view type) {
+  if (type == "_id") return StorageKind::kKeyword;
+  for (FieldType t :
+       {FieldType::kText, FieldType::kKeyword, FieldType::kLong, FieldType::kInteger,
+        FieldType::kShort, FieldType::kByte, FieldType::kDouble, FieldType::kFloat,
+        FieldType::kHalfFloat, FieldType::kDate, FieldType::kBoolean, FieldType::kIp}) {
+    if (field_type_name(t) == type) return storage_kind(t);
+  }
+  return StorageKind::kNone;
+}
+
+}  // namespace
+
+std::shared_ptr<SegmentData> SegmentData::from_string(std::string_view bytes) {
+  return std::make_shared<HeapSegmentData>(bytes);
+}
+
+std::optional<uint32_t> FieldReader::find(std::string_view t) const {
+  uint32_t i = lower_bound(t);
+  if (i < n_terms_ && term(i) == t) return i;
+  return std::nullopt;
+}
+
+uint32_t FieldReader::lower_bound(std::string_view t) const {
+  uint32_t lo = 0, hi = n_terms_;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (term(mid) < t) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+uint32_t FieldReader::doc_freq(uint32_t t) const {
+  if (unique_) return 1;
+  uint64_t off = load_le<uint64_t>(postings_ + 8 * t);
+  return load_le<uint32_t>(base_ + off);
+}
+
+Postings FieldReader::postings(uint32_t t) const {
+  Postings p;
+  if (unique_) {
+    uint32_t doc = load_le<uint32_t>(postings_ + 4 * t);
+    p.docs.add(doc);
+    return p;
+  }
+  uint64_t off = load_le<uint64_t>(postings_ + 8 * t);
+  const char* e = base_ + off;
+  uint32_t card = load_le<uint32_t>(e);
+  uint32_t kind = load_le<uint32_t>(e + 4);
+  const char* after;
+  if (kind == 0) {
+    uint32_t docs[16];
+    std::memcpy(docs, e + 16, 4 * size_t(card));
+    p.docs = Bitmap::from_sorted(docs, card);
+    after = e + 16 + 4 * size_t(card);
+  } else {
+    uint32_t len = load_le<uint32_t>(e + 8);
+    uint64_t start = off + 16;
+    start = (start + kSectionAlign - 1) / kSectionAlign * kSectionAlign;
+    p.docs = Bitmap::view_frozen(base_ + start, len);
+    after = base_ + start + len;
+  }
+  if (text_) p.freqs = reinterpret_cast<const uint8_t*>(after);
+  return p;
+}
+
+const FieldReader* SegmentReader::field(std::string_view name) const {
+  auto it = fields_.find(name);
+  return it == fields_.end() ? nullptr : &it->second;
+}
+
+std::optional<uint32_t> SegmentReader::find_id(std::string_view id) const {
+  const FieldReader* f = field("_id");
+  if (f == nullptr) return std::nullopt;
+  auto t = f->find(id);
+  if (!t) return std::nullopt;
+  Postings p = f->postings(*t);
+  if (p.docs.empty()) return std::nullopt;
+  return p.docs.maximum();  // the latest copy if an id was written twice in one segment
+}
+
+Result<std::shared_ptr<const SegmentReader>> SegmentReader::open(
+    std::shared_ptr<SegmentData> data) {
+  const char* b = data->data();
+  const size_t n = data->size();
+  if (n < 8 + kSegmentFooterSize || std::memcmp(b, kSegmentMagic, 8) != 0 ||
+      std::memcmp(b + n - 8, kSegmentEndMagic, 8) != 0)
+    return Error::corruption("not a segment (bad magic)");
+  const char* footer = b + n - kSegmentFooterSize;
+  uint64_t meta_off = load_le<uint64_t>(footer), meta_len = load_le<uint64_t>(footer + 8);
+  uint32_t crc = load_le<uint32_t>(footer + 16);
+  if (meta_off + meta_len > n - kSegmentFooterSize)
+    return Error::corruption("segment meta out of bounds");
+  if (crc32c(b + meta_off, meta_len) != crc)
+    return Error::corruption("segment meta checksum mismatch");
+  boost::system::error_code ec;
+  json::value meta = json::parse(std::string_view(b + meta_off, meta_len), ec);
+  if (ec || !meta.is_object()) return Error::corruption("segment meta is not JSON");
+  auto r = std::make_shared<SegmentReader>();
+  const json::object& mo = meta.get_object();
+  auto u64 = [](const json::object& o, const char* k) -> uint64_t {
+    const json::value* v = o.if_contains(k);
+    return v && v->is_number() ? v->to_number<uint64_t>() : 0;
+  };
+  r->doc_count_ = static_cast<uint32_t>(u64(mo, "doc_count"));
+  const json::value* fields = mo.if_contains("fields");
+  if (fields == nullptr || !fields->is_array())
+    return Error::corruption("segment meta has no fields");
+  for (const auto& fv : fields->get_array()) {
+    if (!fv.is_object()) return Error::corruption("segment field meta is not an object");
+    const json::object& fo = fv.get_object();
+    FieldReader f;
+    f.base_ = b;
+    f.name = std::string(fo.at("name").as_string());
+    f.type_name = std::string(fo.at("type").as_string());
+    f.kind = kind_of(f.type_name);
+    f.text_ = f.kind == StorageKind::kText;
+    f.docs_with_field = u64(fo, "docs_with_field");
+    f.sum_ttf = u64(fo, "sum_ttf");
+    f.sum_df = u64(fo, "sum_df");
+    if (fo.contains("terms")) {
+      const char* t = b + u64(fo, "terms");
+      f.n_terms_ = load_le<uint32_t>(t);
+      f.term_offsets_ = t + 4;
+      f.blob_ = b + u64(fo, "blob");
+      f.postings_ = b + u64(fo, "postings");
+      const json::value* uq = fo.if_contains("unique");
+      f.unique_ = uq && uq->is_bool() && uq->get_bool();
+    }
+    if (fo.contains("norms")) f.norms_ = reinterpret_cast<const uint8_t*>(b + u64(fo, "norms"));
+    if (fo.contains("exists"))
+      f.exists_ = Bitmap::view_frozen(b + u64(fo, "exists"), u64(fo, "exists_len"));
+    if (fo.contains("dv_values")) f.dv_values_ = b + u64(fo, "dv_values");
+    if (fo.contains("dv_starts")) f.dv_starts_ = b + u64(fo, "dv_starts");
+    if (const json::value* sd = fo.if_contains("dv_sorted"); sd && sd->is_bool())
+      f.sorted_by_doc_ = sd->get_bool();
+    if (const json::value* mn = fo.if_contains("min")) {
+      if (f.kind == StorageKind::kDouble) {
+        f.min_double = mn->to_number<double>();
+        f.max_double = fo.at("max").to_number<double>();
+      } else {
+        f.min_int = mn->to_number<int64_t>();
+        f.max_int = fo.at("max").to_number<int64_t>();
+      }
+    }
+    std::string name = f.name;
+    r->fields_.emplace(std::move(name), std::move(f));
+  }
+  if (const json::value* st = mo.if_contains("stored"); st && st->is_object()) {
+    StoredFieldsLayout l;
+    l.n_blocks = static_cast<uint32_t>(u64(st->get_object(), "n_blocks"));
+    l.first_doc_offset = u64(st->get_object(), "first_doc");
+    l.block_offset_offset = u64(st->get_object(), "block_offsets");
+    r->stored_ = StoredFieldsReader(b, n, l);
+  }
+  r->data_ = std::move(data);
+  return std::shared_ptr<const SegmentReader>(std::move(r));
+}
+
+}  // namespace comptoir::engine

@@ -1,0 +1,164 @@
+// SegmentWriter: the byte-level writer of segment files (layout in segment_format.h).
+#include "engine/index/segment_writer.h"
+
+#include "engine/query/bitmap.h"
+
+namespace comptoir::engine {
+
+namespace json = boost::json;
+
+namespace {
+constexpr uint32_t kArrayPostingMax = 16;
+}
+
+SegmentWriter::SegmentWriter() : w_(bytes_) { w_.put_bytes(kSegmentMagic, 8); }
+
+void SegmentWriter::write_terms(json::object& m, const std::vector<std::string_view>& terms, bool text,
+                                const PostingsSource& postings) {
+  const uint32_t n = static_cast<uint32_t>(terms.size());
+  w_.align();
+  m["terms"] = w_.offset();
+  m["n_terms"] = n;
+  w_.put<uint32_t>(n);
+  uint64_t blob = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    w_.put<uint32_t>(static_cast<uint32_t>(blob));
+    blob += terms[i].size();
+  }
+  w_.put<uint32_t>(static_cast<uint32_t>(blob));
+  m["blob"] = w_.offset();
+  for (uint32_t i = 0; i < n; ++i) w_.put_bytes(terms[i]);
+  // Gather postings once: unique fields (every term in one doc) get the compact form.
+  std::vector<uint32_t> docs;
+  std::vector<uint8_t> freqs;
+  std::vector<std::vector<uint32_t>> all_docs(n);
+  std::vector<std::vector<uint8_t>> all_freqs(text ? n : 0);
+  bool unique = !text;
+  uint64_t sum_df = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    docs.clear();
+    freqs.clear();
+    postings(i, docs, freqs);
+    if (docs.size() != 1) unique = false;
+    sum_df += docs.size();
+    all_docs[i] = docs;
+    if (text) all_freqs[i] = freqs;
+  }
+  m["sum_df"] = sum_df;
+  m["unique"] = unique;
+  w_.align();
+  m["postings"] = w_.offset();
+  if (unique) {
+    for (uint32_t i = 0; i < n; ++i) w_.put<uint32_t>(all_docs[i][0]);
+    return;
+  }
+  uint64_t table = w_.offset();
+  for (uint32_t i = 0; i <= n; ++i) w_.put<uint64_t>(0);
+  std::string frozen;
+  for (uint32_t i = 0; i < n; ++i) {
+    const auto& d = all_docs[i];
+    uint64_t off = w_.offset();
+    std::memcpy(w_.raw().data() + table + 8 * i, &off, 8);
+    uint32_t card = static_cast<uint32_t>(d.size());
+    w_.put<uint32_t>(card);
+    if (card <= kArrayPostingMax) {
+      w_.put<uint32_t>(0);
+      w_.put<uint32_t>(0);
+      w_.put<uint32_t>(0);
+      w_.put_bytes(d.data(), d.size() * 4);
+    } else {
+      Bitmap b = Bitmap::from_sorted(d.data(), d.size());
+      b.optimize();
+      frozen.assign(b.frozen_size(), '\0');
+      b.frozen_serialize(frozen.data());
+      w_.put<uint32_t>(1);
+      w_.put<uint32_t>(static_cast<uint32_t>(frozen.size()));
+      w_.put<uint32_t>(0);
+      w_.align();
+      w_.put_bytes(frozen);
+    }
+    if (text) w_.put_bytes(all_freqs[i].data(), all_freqs[i].size());
+    w_.align(4);
+    std::vector<uint32_t>().swap(all_docs[i]);
+  }
+  uint64_t end = w_.offset();
+  std::memcpy(w_.raw().data() + table + 8 * n, &end, 8);
+}
+
+void SegmentWriter::write_norms(json::object& m, const std::vector<uint8_t>& norms) {
+  w_.align();
+  m["norms"] = w_.offset();
+  w_.put_bytes(norms.data(), norms.size());
+}
+
+void SegmentWriter::write_exists(json::object& m, const std::vector<uint32_t>& sorted_docs) {
+  Bitmap b = Bitmap::from_sorted(sorted_docs.data(), sorted_docs.size());
+  b.optimize();
+  w_.align();
+  m["exists"] = w_.offset();
+  m["exists_len"] = b.frozen_size();
+  std::string buf(b.frozen_size(), '\0');
+  b.frozen_serialize(buf.data());
+  w_.put_bytes(buf);
+  m["docs_with_field"] = sorted_docs.size();
+}
+
+template <typename T>
+void SegmentWriter::write_column(json::object& m, uint32_t doc_count, const std::vector<uint32_t>& docs,
+                                 const std::vector<T>& values, T missing) {
+  bool single = true;
+  for (size_t i = 1; i < docs.size(); ++i) {
+    if (docs[i] == docs[i - 1]) {
+      single = false;
+      break;
+    }
+  }
+  w_.align();
+  if (single) {
+    m["dv_mode"] = "single";
+    m["dv_values"] = w_.offset();
+    std::vector<T> col(doc_count, missing);
+    for (size_t i = 0; i < docs.size(); ++i) col[docs[i]] = values[i];
+    w_.put_bytes(col.data(), col.size() * sizeof(T));
+  } else {
+    m["dv_mode"] = "multi";
+    std::vector<uint32_t> starts(doc_count + 1, 0);
+    for (uint32_t d : docs) ++starts[d + 1];
+    for (uint32_t i = 0; i < doc_count; ++i) starts[i + 1] += starts[i];
+    m["dv_starts"] = w_.offset();
+    w_.put_bytes(starts.data(), starts.size() * 4);
+    w_.align();
+    m["dv_values"] = w_.offset();
+    w_.put_bytes(values.data(), values.size() * sizeof(T));
+  }
+}
+
+template void SegmentWriter::write_column<uint32_t>(json::object&, uint32_t, const std::vector<uint32_t>&,
+                                                    const std::vector<uint32_t>&, uint32_t);
+template void SegmentWriter::write_column<int64_t>(json::object&, uint32_t, const std::vector<uint32_t>&,
+                                                   const std::vector<int64_t>&, int64_t);
+template void SegmentWriter::write_column<double>(json::object&, uint32_t, const std::vector<uint32_t>&,
+                                                  const std::vector<double>&, double);
+
+std::string SegmentWriter::finish(uint32_t doc_count, StoredFieldsWriter& stored) {
+  StoredFieldsLayout sl = stored.write(w_);
+  json::object meta;
+  meta["doc_count"] = doc_count;
+  meta["fields"] = std::move(fields_);
+  meta["stored"] = json::object{{"n_blocks", sl.n_blocks},
+                                {"first_doc", sl.first_doc_offset},
+                                {"block_offsets", sl.block_offset_offset}};
+  std::string meta_text = json::serialize(meta);
+  w_.align();
+  uint64_t meta_off = w_.offset();
+  w_.put_bytes(meta_text);
+  w_.align(8);
+  w_.put<uint64_t>(meta_off);
+  w_.put<uint64_t>(meta_text.size());
+  w_.put<uint32_t>(crc32c(meta_text.data(), meta_text.size()));
+  w_.put<uint32_t>(0);
+  w_.put_bytes(kSegmentEndMagic, 8);
+  return std::move(bytes_);
+}
+
+}  // namespace comptoir::engine

@@ -1,0 +1,55 @@
+// SegmentWriter: serialises one segment in the format of segment_format.h, section by
+// section, for the two producers of segments: SegmentBuilder::finish() (fresh documents)
+// and SegmentMerger (merged segments). Fields are written one after the other; finish()
+// appends the stored documents, the meta and the footer.
+#pragma once
+
+#include <boost/json.hpp>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/index/segment_format.h"
+#include "engine/store/stored_fields.h"
+
+namespace comptoir::engine {
+
+class SegmentWriter {
+ public:
+  SegmentWriter();
+
+  // Postings of term i: sorted docs, and (text fields) one frequency per doc.
+  using PostingsSource =
+      std::function<void(uint32_t term, std::vector<uint32_t>& docs, std::vector<uint8_t>& freqs)>;
+
+  // A text/keyword/_id field: sorted terms and their postings.
+  void write_terms(boost::json::object& meta, const std::vector<std::string_view>& sorted_terms,
+                   bool text, const PostingsSource& postings);
+  void write_norms(boost::json::object& meta, const std::vector<uint8_t>& norms);
+  void write_exists(boost::json::object& meta, const std::vector<uint32_t>& sorted_docs);
+  // A doc-value column from (doc, value) pairs in doc order (several per doc = multi).
+  template <typename T>
+  void write_column(boost::json::object& meta, uint32_t doc_count, const std::vector<uint32_t>& docs,
+                    const std::vector<T>& values, T missing);
+  void add_field(boost::json::object meta) { fields_.push_back(std::move(meta)); }
+
+  std::string finish(uint32_t doc_count, StoredFieldsWriter& stored);
+
+ private:
+  std::string bytes_;
+  ByteWriter w_;
+  boost::json::array fields_;
+};
+
+extern template void SegmentWriter::write_column<uint32_t>(boost::json::object&, uint32_t,
+                                                           const std::vector<uint32_t>&,
+                                                           const std::vector<uint32_t>&, uint32_t);
+extern template void SegmentWriter::write_column<int64_t>(boost::json::object&, uint32_t,
+                                                          const std::vector<uint32_t>&,
+                                                          const std::vector<int64_t>&, int64_t);
+extern template void SegmentWriter::write_column<double>(boost::json::object&, uint32_t,
+                                                         const std::vector<uint32_t>&,
+                                                         const std::vector<double>&, double);
+
+}  // namespace comptoir::engine

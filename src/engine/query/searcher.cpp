@@ -1,0 +1,582 @@
+// Search execution over index snapshots (see searcher.h).
+#include "engine/query/searcher.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "engine/dsl/dsl_error.h"
+#include "engine/query/bm25.h"
+#include "engine/query/query_matcher.h"
+
+namespace comptoir::engine {
+
+namespace json = boost::json;
+
+int64_t now_epoch_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+namespace {
+
+struct SortKey {
+  enum Kind : uint8_t { kInt, kDouble, kString, kNull };
+  Kind kind = kNull;
+  int64_t i = 0;
+  double d = 0;
+  std::string_view s;
+};
+
+struct ResolvedSort {
+  enum Type { kScore, kDoc, kInt, kDouble, kKeyword, kUnmapped };
+  Type type = kScore;
+  bool desc = false;
+  bool missing_first = false;
+  std::string field;
+  std::optional<SortKey> missing_value;  // custom "missing"
+  std::string missing_storage;
+  enum Mode { kMin, kMax, kSum, kAvg };
+  Mode mode = kMin;
+};
+
+Result<std::vector<ResolvedSort>> resolve_sort(const SearchRequest& req, const Mapping& mapping) {
+  std::vector<ResolvedSort> out;
+  if (req.sort.empty()) {
+    ResolvedSort s;
+    s.type = ResolvedSort::kScore;
+    s.desc = true;
+    out.push_back(s);
+    return out;
+  }
+  for (const SortField& f : req.sort) {
+    ResolvedSort s;
+    s.field = f.field;
+    s.desc = f.effective_order() == SortOrder::kDesc;
+    s.missing_first = f.missing_first();
+    std::string mode = f.mode.value_or(s.desc ? "max" : "min");
+    s.mode = mode == "max"   ? ResolvedSort::kMax
+             : mode == "sum" ? ResolvedSort::kSum
+             : mode == "avg" ? ResolvedSort::kAvg
+                             : ResolvedSort::kMin;
+    if (f.field == "_score") {
+      s.type = ResolvedSort::kScore;
+    } else if (f.field == "_doc" || f.field == "_shard_doc") {
+      s.type = ResolvedSort::kDoc;
+    } else {
+      const FieldDef* def = mapping.find(f.field);
+      if (def == nullptr) {
+        if (!f.unmapped_type)
+          return dsl_error("query_shard_exception",
+                           "No mapping found for [" + f.field + "] in order to sort on");
+        s.type = ResolvedSort::kUnmapped;
+      } else {
+        switch (storage_kind(def->type)) {
+          case StorageKind::kText:
+            return dsl_error(
+                "illegal_argument_exception",
+                "Text fields are not optimised for operations that require per-document "
+                "field data like aggregations and sorting, so these operations are "
+                "disabled by default. Please use a keyword field instead. Alternatively, "
+                "set fielddata=true on [" +
+                    f.field +
+                    "] in order to load field data by "
+                    "uninverting the inverted index. Note that this can use significant memory.");
+          case StorageKind::kKeyword:
+            s.type = ResolvedSort::kKeyword;
+            break;
+          case StorageKind::kInt64:
+            s.type = ResolvedSort::kInt;
+            break;
+          case StorageKind::kDouble:
+            s.type = ResolvedSort::kDouble;
+            break;
+          case StorageKind::kNone:
+            return dsl_error("illegal_argument_exception",
+                             "can't sort on object field [" + f.field + "]");
+        }
+      }
+      // A custom missing value ("missing": 0) is used as the doc's value.
+      if (!std::holds_alternative<std::monostate>(f.missing) &&
+          !(std::holds_alternative<std::string>(f.missing) &&
+            (std::get<std::string>(f.missing) == "_last" ||
+             std::get<std::string>(f.missing) == "_first"))) {
+        SortKey k;
+        if (s.type == ResolvedSort::kKeyword) {
+          s.missing_storage = scalar_to_string(f.missing);
+          k.kind = SortKey::kString;
+        } else {
+          double v = 0;
+          std::string str = scalar_to_string(f.missing);
+          v = std::strtod(str.c_str(), nullptr);
+          if (s.type == ResolvedSort::kDouble) {
+            k.kind = SortKey::kDouble;
+            k.d = v;
+          } else {
+            k.kind = SortKey::kInt;
+            k.i = static_cast<int64_t>(v);
+          }
+        }
+        s.missing_value = k;
+      }
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+// Sentinels for docs without a value, as ES reports them.
+SortKey missing_key(const ResolvedSort& s) {
+  if (s.missing_value) {
+    SortKey k = *s.missing_value;
+    if (k.kind == SortKey::kString) k.s = s.missing_storage;
+    return k;
+  }
+  bool high = s.missing_first == s.desc;  // asc+_last or desc+_first sort it as the maximum
+  SortKey k;
+  switch (s.type) {
+    case ResolvedSort::kInt:
+      k.kind = SortKey::kInt;
+      k.i = high ? INT64_MAX : INT64_MIN;
+      break;
+    case ResolvedSort::kDouble:
+      k.kind = SortKey::kDouble;
+      k.d = high ? INFINITY : -INFINITY;
+      break;
+    default:
+      k.kind = SortKey::kNull;
+      break;
+  }
+  return k;
+}
+
+int compare_key(const SortKey& a, const SortKey& b, const ResolvedSort& s) {
+  if (a.kind == SortKey::kNull || b.kind == SortKey::kNull) {
+    if (a.kind == b.kind) return 0;
+    // Nulls go first or last regardless of the order.
+    int null_side = s.missing_first ? -1 : 1;
+    return a.kind == SortKey::kNull ? null_side : -null_side;
+  }
+  int c = 0;
+  if (a.kind == SortKey::kString || b.kind == SortKey::kString) {
+    c = a.s < b.s ? -1 : a.s > b.s ? 1 : 0;
+  } else if (a.kind == SortKey::kDouble || b.kind == SortKey::kDouble) {
+    double x = a.kind == SortKey::kDouble ? a.d : double(a.i);
+    double y = b.kind == SortKey::kDouble ? b.d : double(b.i);
+    c = x < y ? -1 : x > y ? 1 : 0;
+  } else {
+    c = a.i < b.i ? -1 : a.i > b.i ? 1 : 0;
+  }
+  return s.desc ? -c : c;
+}
+
+struct Candidate {
+  uint32_t index = 0, segment = 0, doc = 0;
+  float score = 0;
+  std::vector<SortKey> keys;
+};
+
+struct Ranking {
+  const std::vector<ResolvedSort>* sorts;
+  // Is a ranked before b?
+  bool operator()(const Candidate& a, const Candidate& b) const {
+    for (size_t i = 0; i < sorts->size(); ++i) {
+      int c = compare_key(a.keys[i], b.keys[i], (*sorts)[i]);
+      if (c != 0) return c < 0;
+    }
+    if (a.index != b.index) return a.index < b.index;
+    if (a.segment != b.segment) return a.segment < b.segment;
+    return a.doc < b.doc;
+  }
+};
+
+// Converts search_after values to keys comparable with candidates' keys.
+std::vector<SortKey> after_keys(const SearchRequest& req, const std::vector<ResolvedSort>& sorts,
+                                std::vector<std::string>& storage) {
+  std::vector<SortKey> keys;
+  storage.reserve(req.search_after.size());
+  for (size_t i = 0; i < req.search_after.size() && i < sorts.size(); ++i) {
+    const JsonScalar& v = req.search_after[i];
+    SortKey k;
+    if (std::holds_alternative<std::monostate>(v)) {
+      k = missing_key(sorts[i]);
+    } else if (sorts[i].type == ResolvedSort::kKeyword) {
+      storage.push_back(scalar_to_string(v));
+      k.kind = SortKey::kString;
+      k.s = storage.back();
+    } else if (sorts[i].type == ResolvedSort::kScore || sorts[i].type == ResolvedSort::kDouble) {
+      k.kind = SortKey::kDouble;
+      k.d = std::strtod(scalar_to_string(v).c_str(), nullptr);
+    } else if (const int64_t* iv = std::get_if<int64_t>(&v)) {
+      k.kind = SortKey::kInt;
+      k.i = *iv;
+    } else {
+      std::string s = scalar_to_string(v);
+      k.kind = SortKey::kInt;
+      k.i = std::strtoll(s.c_str(), nullptr, 10);
+      if (s.find_first_of(".eE") != std::string::npos) {
+        k.kind = SortKey::kDouble;
+        k.d = std::strtod(s.c_str(), nullptr);
+      }
+    }
+    keys.push_back(k);
+  }
+  return keys;
+}
+
+JsonScalar key_to_json(const SortKey& k, const ResolvedSort& s, float score, uint64_t global_doc) {
+  switch (s.type) {
+    case ResolvedSort::kScore:
+      return JsonScalar{score_to_double(score)};
+    case ResolvedSort::kDoc:
+      return JsonScalar{static_cast<int64_t>(global_doc)};
+    default:
+      break;
+  }
+  switch (k.kind) {
+    case SortKey::kInt:
+      return JsonScalar{k.i};
+    case SortKey::kDouble:
+      if (std::isinf(k.d)) return JsonScalar{};
+      return JsonScalar{k.d};
+    case SortKey::kString:
+      return JsonScalar{std::string(k.s)};
+    case SortKey::kNull:
+      return JsonScalar{};
+  }
+  return JsonScalar{};
+}
+
+class Collector {
+ public:
+  Collector(const SearchRequest& req, size_t k) : req_(req), k_(k) {}
+
+  Status run(const std::vector<SnapshotPtr>& indices, int64_t now) {
+    const Query all = MatchAllQuery{};
+    const Query& query = req_.query ? *req_.query : all;
+    for (uint32_t ii = 0; ii < indices.size(); ++ii) {
+      const IndexSnapshot& snap = *indices[ii];
+      auto sorts = resolve_sort(req_, *snap.mapping);
+      if (!sorts) return sorts.error();
+      if (ii == 0) {
+        sorts_ = *sorts;
+        after_ = after_keys(req_, sorts_, after_storage_);
+        for (const auto& s : sorts_) need_scores_ = need_scores_ || s.type == ResolvedSort::kScore;
+        need_scores_ = need_scores_ || req_.track_scores;
+      } else {
+        // Types per index may differ (unmapped in one); keep the first index's order.
+        for (size_t i = 0; i < sorts_.size() && i < sorts->size(); ++i)
+          if (sorts_[i].type == ResolvedSort::kUnmapped) sorts_[i] = (*sorts)[i];
+      }
+      QueryContext ctx(snap, now);
+      struct Work {
+        uint32_t si;
+        MatchNode node;
+        Bitmap docs;
+        std::optional<double> bound;  // best possible primary key in the segment
+      };
+      std::vector<Work> work;
+      for (uint32_t si = 0; si < snap.segments.size(); ++si) {
+        const SegmentView& seg = snap.segments[si];
+        auto node = build_match(query, seg, ctx);
+        if (!node) return node.error();
+        Bitmap docs = std::move(node->docs);
+        docs -= *seg.deleted;
+        uint64_t n = docs.cardinality();
+        total_ += n;
+        if ((k_ == 0 && !need_scores_) || n == 0) continue;
+        work.push_back(Work{si, std::move(*node), std::move(docs), std::nullopt});
+      }
+      // Segment pruning for a numeric primary sort without scores: visit segments by
+      // their best min/max and skip those that cannot beat the current k-th hit.
+      const ResolvedSort& primary = (*sorts)[0];
+      bool prune = !need_scores_ &&
+                   (primary.type == ResolvedSort::kInt || primary.type == ResolvedSort::kDouble) &&
+                   !primary.missing_value &&
+                   (primary.mode == ResolvedSort::kMin || primary.mode == ResolvedSort::kMax);
+      if (prune) {
+        for (auto& w : work) {
+          const SegmentView& seg = snap.segments[w.si];
+          const FieldReader* f = seg.reader->field(primary.field);
+          if (f == nullptr) continue;
+          if (primary.missing_first && f->docs_with_field != seg.reader->doc_count()) {
+            prune = false;
+            break;
+          }
+          if (f->min_int) w.bound = double(primary.desc ? *f->max_int : *f->min_int);
+          if (f->min_double) w.bound = primary.desc ? *f->max_double : *f->min_double;
+        }
+      }
+      if (prune) {
+        std::stable_sort(work.begin(), work.end(), [&](const Work& a, const Work& b) {
+          if (!a.bound || !b.bound) return a.bound.has_value() && !b.bound.has_value();
+          return primary.desc ? *a.bound > *b.bound : *a.bound < *b.bound;
+        });
+      }
+      for (auto& w : work) {
+        if (prune && w.bound && heap_.size() >= k_ && !heap_.empty()) {
+          const SortKey& worst = heap_.front().keys[0];
+          double wv = worst.kind == SortKey::kDouble ? worst.d : double(worst.i);
+          if (primary.desc ? *w.bound < wv : *w.bound > wv) continue;
+        }
+        collect_segment(ii, w.si, snap.segments[w.si], w.node, w.docs, *sorts);
+      }
+    }
+    return {};
+  }
+
+  void collect_segment(uint32_t ii, uint32_t si, const SegmentView& seg, const MatchNode& node,
+                       const Bitmap& docs, const std::vector<ResolvedSort>& sorts) {
+    std::vector<const FieldReader*> readers(sorts.size(), nullptr);
+    for (size_t i = 0; i < sorts.size(); ++i)
+      if (!sorts[i].field.empty()) readers[i] = seg.reader->field(sorts[i].field);
+    cur_index_ = ii;
+    cur_segment_ = si;
+    Candidate c;
+    c.index = ii;
+    c.segment = si;
+    c.keys.resize(sorts.size());
+    Ranking better{&sorts_};
+    // Visit docs in the primary order when the column is sorted by doc (time-ordered
+    // ingestion): then the first worse key ends the segment.
+    const ResolvedSort& primary = sorts[0];
+    const FieldReader* pf = readers[0];
+    const bool sorted_column =
+        !need_scores_ && after_.empty() && pf != nullptr && pf->sorted_by_doc() &&
+        (primary.type == ResolvedSort::kInt || primary.type == ResolvedSort::kDouble) &&
+        !primary.missing_value;
+    const bool reverse =
+        !need_scores_ && primary.desc &&
+        (primary.type == ResolvedSort::kInt || primary.type == ResolvedSort::kDouble);
+    auto visit = [&](uint32_t doc) -> bool {
+      c.doc = doc;
+      if (need_scores_) {
+        c.score = node.score(doc);
+        if (!has_max_ || c.score > max_score_) max_score_ = c.score;
+        has_max_ = true;
+      }
+      if (k_ == 0) return true;
+      for (size_t i = 0; i < sorts.size(); ++i)
+        c.keys[i] = key_of(sorts[i], readers[i], doc, c.score);
+      if (!after_.empty()) {
+        for (size_t i = 0; i < after_.size(); ++i) {
+          int cmp =
+              sorts[i].type == ResolvedSort::kDoc ? 0 : compare_key(c.keys[i], after_[i], sorts[i]);
+          if (cmp < 0) return true;
+          if (cmp > 0) break;
+          if (i + 1 == after_.size()) return true;  // equal: not strictly after
+        }
+      }
+      if (heap_.size() < k_) {
+        heap_.push_back(c);
+        std::push_heap(heap_.begin(), heap_.end(), better);
+      } else if (better(c, heap_.front())) {
+        std::pop_heap(heap_.begin(), heap_.end(), better);
+        heap_.back() = c;
+        std::push_heap(heap_.begin(), heap_.end(), better);
+      } else if (sorted_column && (reverse == primary.desc) &&
+                 compare_key(c.keys[0], heap_.front().keys[0], primary) > 0) {
+        return false;  // every remaining doc has a worse primary key
+      }
+      return true;
+    };
+    if (reverse) {
+      docs.for_each_reverse(visit);
+    } else {
+      docs.for_each(visit);
+    }
+  }
+
+  SortKey key_of(const ResolvedSort& s, const FieldReader* f, uint32_t doc, float score) const {
+    SortKey k;
+    switch (s.type) {
+      case ResolvedSort::kScore:
+        k.kind = SortKey::kDouble;
+        k.d = score;
+        return k;
+      case ResolvedSort::kDoc:
+        k.kind = SortKey::kInt;
+        k.i = static_cast<int64_t>(uint64_t(cur_index_) << 52 | uint64_t(cur_segment_) << 32 | doc);
+        return k;
+      case ResolvedSort::kUnmapped:
+        return missing_key(s);
+      default:
+        break;
+    }
+    if (f == nullptr || !f->has_doc_values()) return missing_key(s);
+    if (f->single_valued() && s.type != ResolvedSort::kKeyword) {
+      if (s.type == ResolvedSort::kInt) {
+        int64_t v = f->raw_value<int64_t>(doc);
+        if (v == 0 && !f->exists().contains(doc)) return missing_key(s);
+        k.kind = SortKey::kInt;
+        k.i = v;
+      } else {
+        double v = f->raw_value<double>(doc);
+        if (v == 0 && !f->exists().contains(doc)) return missing_key(s);
+        k.kind = SortKey::kDouble;
+        k.d = v;
+      }
+      return k;
+    }
+    bool found = false;
+    if (s.type == ResolvedSort::kKeyword) {
+      uint32_t best = 0;
+      f->values<uint32_t>(doc, [&](uint32_t ord) {
+        if (!found || (s.mode == ResolvedSort::kMax ? ord > best : ord < best)) best = ord;
+        found = true;
+      });
+      if (!found) return missing_key(s);
+      k.kind = SortKey::kString;
+      k.s = f->term(best);
+      return k;
+    }
+    auto pick = [&](auto v, auto& acc, size_t& count) {
+      if (s.mode == ResolvedSort::kSum || s.mode == ResolvedSort::kAvg) {
+        acc += v;
+      } else if (!found || (s.mode == ResolvedSort::kMax ? v > acc : v < acc)) {
+        acc = v;
+      }
+      ++count;
+      found = true;
+    };
+    size_t count = 0;
+    if (s.type == ResolvedSort::kInt) {
+      int64_t acc = 0;
+      f->values<int64_t>(doc, [&](int64_t v) { pick(v, acc, count); });
+      if (!found) return missing_key(s);
+      if (s.mode == ResolvedSort::kAvg) acc /= static_cast<int64_t>(count);
+      k.kind = SortKey::kInt;
+      k.i = acc;
+      return k;
+    }
+    double acc = 0;
+    f->values<double>(doc, [&](double v) { pick(v, acc, count); });
+    if (!found) return missing_key(s);
+    if (s.mode == ResolvedSort::kAvg) acc /= double(count);
+    k.kind = SortKey::kDouble;
+    k.d = acc;
+    return k;
+  }
+
+  std::vector<Candidate> ranked() {
+    std::vector<Candidate> out = std::move(heap_);
+    std::sort(out.begin(), out.end(), Ranking{&sorts_});
+    return out;
+  }
+
+  uint64_t total() const { return total_; }
+  bool need_scores() const { return need_scores_; }
+  std::optional<float> max_score() const {
+    if (!has_max_) return std::nullopt;
+    return max_score_;
+  }
+  const std::vector<ResolvedSort>& sorts() const { return sorts_; }
+
+ private:
+  const SearchRequest& req_;
+  size_t k_;
+  std::vector<ResolvedSort> sorts_;
+  std::vector<SortKey> after_;
+  std::vector<std::string> after_storage_;
+  bool need_scores_ = false;
+  std::vector<Candidate> heap_;
+  uint64_t total_ = 0;
+  float max_score_ = 0;
+  bool has_max_ = false;
+  uint32_t cur_index_ = 0, cur_segment_ = 0;
+};
+
+}  // namespace
+
+Result<SearchResponse> execute_search(const std::vector<SnapshotPtr>& indices,
+                                      const SearchRequest& request, const SearchOptions& options) {
+  auto started = std::chrono::steady_clock::now();
+  COMPTOIR_TRY(validate(request));
+  const int64_t now = options.now_ms.value_or(now_epoch_ms());
+  const size_t k = static_cast<size_t>(request.from + request.size);
+  Collector collector(request, k);
+  COMPTOIR_TRY(collector.run(indices, now));
+  SearchResponse resp;
+  resp.shards.total = resp.shards.successful = static_cast<int64_t>(indices.size());
+  if (request.track_total_hits.enabled) {
+    int64_t total = static_cast<int64_t>(collector.total());
+    if (total > request.track_total_hits.up_to) {
+      resp.total = TotalHits{request.track_total_hits.up_to, true};
+    } else {
+      resp.total = TotalHits{total, false};
+    }
+  }
+  const bool sorted_by_score = request.sort.empty();
+  if (collector.need_scores() && (sorted_by_score || request.track_scores)) {
+    if (auto m = collector.max_score()) resp.max_score = score_to_double(*m);
+  }
+  std::vector<Candidate> ranked = collector.ranked();
+  for (size_t i = static_cast<size_t>(request.from); i < ranked.size(); ++i) {
+    const Candidate& c = ranked[i];
+    const IndexSnapshot& snap = *indices[c.index];
+    const SegmentView& seg = snap.segments[c.segment];
+    auto stored = seg.reader->stored(c.doc);
+    if (!stored) return stored.error();
+    SearchHit hit;
+    hit.index = snap.index;
+    hit.id = std::move(stored->id);
+    if (collector.need_scores() &&
+        (sorted_by_score || request.track_scores ||
+         std::any_of(request.sort.begin(), request.sort.end(),
+                     [](const SortField& f) { return f.field == "_score"; })))
+      hit.score = score_to_double(c.score);
+    if (request.source.fetch) {
+      boost::system::error_code ec;
+      json::value src = json::parse(stored->source, ec);
+      if (ec) return Error::corruption("stored _source is not JSON for [" + hit.id + "]");
+      hit.source = filter_source(src, request.source);
+    }
+    if (!request.sort.empty()) {
+      uint64_t global = c.doc;
+      for (uint32_t s = 0; s < c.segment; ++s) global += snap.segments[s].reader->doc_count();
+      for (size_t s = 0; s < collector.sorts().size(); ++s)
+        hit.sort.push_back(key_to_json(c.keys[s], collector.sorts()[s], c.score, global));
+    }
+    resp.hits.push_back(std::move(hit));
+  }
+  resp.took_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - started)
+                     .count();
+  return resp;
+}
+
+Result<int64_t> execute_count(const std::vector<SnapshotPtr>& indices,
+                              const std::optional<Query>& query, const SearchOptions& options) {
+  const int64_t now = options.now_ms.value_or(now_epoch_ms());
+  const Query all = MatchAllQuery{};
+  int64_t total = 0;
+  for (const auto& snap : indices) {
+    QueryContext ctx(*snap, now);
+    for (const auto& seg : snap->segments) {
+      auto node = build_match(query ? *query : all, seg, ctx);
+      if (!node) return node.error();
+      total +=
+          static_cast<int64_t>(node->docs.cardinality() - node->docs.and_cardinality(*seg.deleted));
+    }
+  }
+  return total;
+}
+
+Result<std::vector<std::pair<size_t, Bitmap>>> match_live_docs(const IndexSnapshot& snap,
+                                                               const Query& query,
+                                                               const SearchOptions& options) {
+  const int64_t now = options.now_ms.value_or(now_epoch_ms());
+  QueryContext ctx(snap, now);
+  std::vector<std::pair<size_t, Bitmap>> out;
+  for (size_t i = 0; i < snap.segments.size(); ++i) {
+    auto node = build_match(query, snap.segments[i], ctx);
+    if (!node) return node.error();
+    Bitmap docs = std::move(node->docs);
+    docs -= *snap.segments[i].deleted;
+    if (!docs.empty()) out.emplace_back(i, std::move(docs));
+  }
+  return out;
+}
+
+}  // namespace comptoir::engine

@@ -1,0 +1,66 @@
+// Mapping: the fields of an index and their types, flattened to dotted names
+// ("user.name", "Message.keyword"). Parsed from and written to ES mapping JSON
+// ({"properties": {...}}); grown by dynamic mapping (dynamic_mapping.h). A Mapping is
+// immutable once published: the index swaps a shared_ptr when fields are added.
+#pragma once
+
+#include <boost/json.hpp>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/schema/field_type.h"
+#include "util/result.h"
+
+namespace comptoir::engine {
+
+struct FieldDef {
+  std::string name;  // full dotted name
+  FieldType type = FieldType::kKeyword;
+  std::optional<uint32_t> ignore_above;  // keyword: longer values (chars) are not indexed
+  std::optional<std::string> format;     // date: e.g. "strict_date_optional_time||epoch_millis"
+  bool index = true;
+  std::vector<std::string> multi_fields;  // full names of sub-fields ("Message.keyword")
+  std::string parent;                     // for a multi-field, the field it derives from
+  bool operator==(const FieldDef&) const = default;
+};
+
+class Mapping {
+ public:
+  bool dynamic = true;
+  bool date_detection = true;
+  bool numeric_detection = false;
+
+  const FieldDef* find(std::string_view name) const;
+  // Fields matching a pattern with '*' ("*", "user.*"), in name order; no '*' = exact.
+  std::vector<const FieldDef*> match(std::string_view pattern) const;
+  const std::map<std::string, FieldDef, std::less<>>& fields() const { return fields_; }
+  bool empty() const { return fields_.empty(); }
+
+  // Adds a field (and its multi-fields). Conflicting redefinition is an error.
+  Status add(FieldDef def);
+  // Object paths known to be objects (a scalar there is a mapping error).
+  bool is_object(std::string_view path) const { return objects_.count(std::string(path)) > 0; }
+  void add_object(std::string path) { objects_.insert(std::move(path)); }
+
+  bool operator==(const Mapping& o) const {
+    return fields_ == o.fields_ && objects_ == o.objects_ && dynamic == o.dynamic &&
+           date_detection == o.date_detection;
+  }
+
+ private:
+  std::map<std::string, FieldDef, std::less<>> fields_;
+  std::set<std::string> objects_;
+};
+
+// {"properties": {...}} or {"mappings": {"properties": {...}}}, with "dynamic",
+// "date_detection", "numeric_detection" and multi-fields ("fields": {...}).
+Result<Mapping> parse_mapping(const boost::json::value& json);
+boost::json::value to_es_json(const Mapping& mapping);
+
+bool field_pattern_match(std::string_view pattern, std::string_view name);
+
+}  // namespace comptoir::engine

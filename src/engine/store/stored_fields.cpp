@@ -1,0 +1,112 @@
+// Stored fields writer and reader (format in stored_fields.h).
+#include "engine/store/stored_fields.h"
+
+#include <zstd.h>
+
+#include <algorithm>
+
+namespace comptoir::engine {
+
+namespace {
+constexpr size_t kBlockTarget = 16 * 1024;
+}
+
+StoredFieldsWriter::StoredFieldsWriter(int level) : level_(level), cctx_(ZSTD_createCCtx()) {}
+StoredFieldsWriter::~StoredFieldsWriter() { ZSTD_freeCCtx(static_cast<ZSTD_CCtx*>(cctx_)); }
+
+void StoredFieldsWriter::add(std::string_view id, std::string_view source) {
+  if (block_docs_ == 0) first_doc_.push_back(docs_);
+  uint32_t il = static_cast<uint32_t>(id.size()), sl = static_cast<uint32_t>(source.size());
+  lens_.append(reinterpret_cast<const char*>(&il), 4);
+  lens_.append(reinterpret_cast<const char*>(&sl), 4);
+  text_.append(id);
+  text_.append(source);
+  ++block_docs_;
+  ++docs_;
+  if (text_.size() + lens_.size() >= kBlockTarget) seal_block();
+}
+
+void StoredFieldsWriter::seal_block() {
+  if (block_docs_ == 0) return;
+  std::string raw;
+  raw.reserve(4 + lens_.size() + text_.size());
+  raw.append(reinterpret_cast<const char*>(&block_docs_), 4);
+  raw.append(lens_);
+  raw.append(text_);
+  size_t start = compressed_.size();
+  compressed_.resize(start + ZSTD_compressBound(raw.size()));
+  size_t n = ZSTD_compressCCtx(static_cast<ZSTD_CCtx*>(cctx_), compressed_.data() + start,
+                               compressed_.size() - start, raw.data(), raw.size(), level_);
+  compressed_.resize(start + (ZSTD_isError(n) ? 0 : n));
+  block_starts_.push_back(start);
+  lens_.clear();
+  text_.clear();
+  block_docs_ = 0;
+}
+
+StoredFieldsLayout StoredFieldsWriter::write(ByteWriter& out) {
+  seal_block();
+  StoredFieldsLayout layout;
+  layout.n_blocks = static_cast<uint32_t>(block_starts_.size());
+  out.align();
+  uint64_t base = out.offset();
+  out.put_bytes(compressed_);
+  out.align(8);
+  layout.first_doc_offset = out.offset();
+  for (uint32_t f : first_doc_) out.put<uint32_t>(f);
+  out.put<uint32_t>(docs_);
+  out.align(8);
+  layout.block_offset_offset = out.offset();
+  for (uint64_t s : block_starts_) out.put<uint64_t>(base + s);
+  out.put<uint64_t>(base + compressed_.size());
+  compressed_.clear();
+  block_starts_.clear();
+  first_doc_.clear();
+  docs_ = 0;
+  return layout;
+}
+
+Status StoredFieldsReader::read_block(uint32_t b, std::string& out) const {
+  uint64_t start = load_le<uint64_t>(base_ + layout_.block_offset_offset + 8 * b);
+  uint64_t end = load_le<uint64_t>(base_ + layout_.block_offset_offset + 8 * (b + 1));
+  if (end < start || end > size_) return Error::corruption("stored block out of bounds");
+  unsigned long long raw_size = ZSTD_getFrameContentSize(base_ + start, end - start);
+  if (raw_size == ZSTD_CONTENTSIZE_ERROR || raw_size == ZSTD_CONTENTSIZE_UNKNOWN)
+    return Error::corruption("stored block is not a zstd frame");
+  out.resize(raw_size);
+  size_t n = ZSTD_decompress(out.data(), out.size(), base_ + start, end - start);
+  if (ZSTD_isError(n) || n != raw_size)
+    return Error::corruption("stored block does not decompress");
+  return {};
+}
+
+Result<StoredDoc> StoredFieldsReader::get(uint32_t doc) const {
+  const char* fd = base_ + layout_.first_doc_offset;
+  // Binary search the block whose range holds doc.
+  uint32_t lo = 0, hi = layout_.n_blocks;
+  while (hi - lo > 1) {
+    uint32_t mid = (lo + hi) / 2;
+    if (load_le<uint32_t>(fd + 4 * mid) <= doc) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  if (layout_.n_blocks == 0) return Error::not_found("no stored documents");
+  std::string block;
+  COMPTOIR_TRY(read_block(lo, block));
+  uint32_t first = load_le<uint32_t>(fd + 4 * lo);
+  uint32_t count = load_le<uint32_t>(block.data());
+  uint32_t i = doc - first;
+  if (doc < first || i >= count) return Error::not_found("doc not in stored block");
+  size_t pos = 4 + 8 * size_t(count);
+  for (uint32_t k = 0; k < i; ++k)
+    pos +=
+        load_le<uint32_t>(block.data() + 4 + 8 * k) + load_le<uint32_t>(block.data() + 8 + 8 * k);
+  uint32_t il = load_le<uint32_t>(block.data() + 4 + 8 * i);
+  uint32_t sl = load_le<uint32_t>(block.data() + 8 + 8 * i);
+  if (pos + il + sl > block.size()) return Error::corruption("stored block truncated");
+  return StoredDoc{block.substr(pos, il), block.substr(pos + il, sl)};
+}
+
+}  // namespace comptoir::engine

@@ -1,0 +1,90 @@
+// Stored fields: each document's _id and original _source, in zstd-compressed blocks of
+// about 16 KiB so that fetching a hit decompresses one small block.
+//
+//   blocks | u32 first_doc[n_blocks+1] | u64 block_offset[n_blocks+1] (absolute)
+//   block (zstd frame) = u32 count | (u32 id_len, u32 source_len)[count] | ids+sources
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/index/segment_format.h"
+#include "util/result.h"
+
+namespace comptoir::engine {
+
+struct StoredDoc {
+  std::string id;
+  std::string source;
+};
+
+struct StoredFieldsLayout {
+  uint32_t n_blocks = 0;
+  uint64_t first_doc_offset = 0;
+  uint64_t block_offset_offset = 0;
+};
+
+// Streams documents into compressed blocks as they are added (the raw text of a block
+// is all it keeps uncompressed), then writes the section.
+class StoredFieldsWriter {
+ public:
+  explicit StoredFieldsWriter(int level = 3);
+  ~StoredFieldsWriter();
+  StoredFieldsWriter(const StoredFieldsWriter&) = delete;
+  StoredFieldsWriter& operator=(const StoredFieldsWriter&) = delete;
+
+  void add(std::string_view id, std::string_view source);
+  uint32_t doc_count() const { return docs_; }
+  size_t compressed_bytes() const { return compressed_.size(); }
+  // Writes the section; the writer is then empty again.
+  StoredFieldsLayout write(ByteWriter& out);
+
+ private:
+  void seal_block();
+
+  int level_;
+  void* cctx_;  // ZSTD_CCtx
+  std::string compressed_;              // sealed blocks, back to back
+  std::vector<uint64_t> block_starts_;  // offsets into compressed_
+  std::vector<uint32_t> first_doc_;
+  std::string lens_, text_;  // the open block
+  uint32_t block_docs_ = 0, docs_ = 0;
+};
+
+class StoredFieldsReader {
+ public:
+  StoredFieldsReader() = default;
+  StoredFieldsReader(const char* base, size_t size, StoredFieldsLayout layout)
+      : base_(base), size_(size), layout_(layout) {}
+  Result<StoredDoc> get(uint32_t doc) const;
+  // Calls f(doc, id, source) for every document (merges, replays).
+  template <typename F>
+  Status for_each(F&& f) const {
+    for (uint32_t b = 0; b < layout_.n_blocks; ++b) {
+      std::string block;
+      COMPTOIR_TRY(read_block(b, block));
+      uint32_t first = load_le<uint32_t>(base_ + layout_.first_doc_offset + 4 * b);
+      uint32_t count = load_le<uint32_t>(block.data());
+      size_t pos = 4 + 8 * size_t(count);
+      for (uint32_t i = 0; i < count; ++i) {
+        uint32_t il = load_le<uint32_t>(block.data() + 4 + 8 * i);
+        uint32_t sl = load_le<uint32_t>(block.data() + 8 + 8 * i);
+        f(first + i, std::string_view(block.data() + pos, il),
+          std::string_view(block.data() + pos + il, sl));
+        pos += il + sl;
+      }
+    }
+    return {};
+  }
+
+ private:
+  Status read_block(uint32_t b, std::string& out) const;
+
+  const char* base_ = nullptr;
+  size_t size_ = 0;
+  StoredFieldsLayout layout_;
+};
+
+}  // namespace comptoir::engine

@@ -1,0 +1,250 @@
+// simdjson DOM parsing (SIMD, no exceptions) and flattening into boost::json.
+#include "ingest/json_parser.h"
+
+#include <simdjson.h>
+
+#include <boost/json/stream_parser.hpp>
+
+#include <string>
+
+#include <fmt/format.h>
+
+#include "ingest/log_fields.h"
+#include "ingest/sales_fields.h"
+#include "ingest/text_encoding.h"
+
+namespace comptoir::ingest {
+
+namespace json = boost::json;
+namespace dom = simdjson::dom;
+
+namespace {
+
+json::value to_value(dom::element el);
+
+// The element as T; the caller has checked its type.
+template <typename T>
+T as(dom::element el) {
+  T v{};
+  if (el.get(v) != simdjson::SUCCESS) return T{};
+  return v;
+}
+
+// Adds the members of `obj` to `out`, names prefixed by `prefix` ("a.b.").
+void flatten_into(dom::object obj, std::string& prefix, json::object& out) {
+  for (dom::key_value_pair kv : obj) {
+    const size_t keep = prefix.size();
+    prefix.append(kv.key);
+    if (kv.value.type() == dom::element_type::OBJECT) {
+      prefix.push_back('.');
+      flatten_into(as<dom::object>(kv.value), prefix, out);
+    } else {
+      out.insert_or_assign(prefix, to_value(kv.value));
+    }
+    prefix.resize(keep);
+  }
+}
+
+json::object flatten(dom::object obj) {
+  json::object out;
+  std::string prefix;
+  flatten_into(obj, prefix, out);
+  return out;
+}
+
+json::value to_value(dom::element el) {
+  switch (el.type()) {
+    case dom::element_type::ARRAY: {
+      json::array a;
+      const auto items = as<dom::array>(el);
+      for (dom::element item : items) a.push_back(to_value(item));
+      return a;
+    }
+    case dom::element_type::OBJECT:
+      return flatten(as<dom::object>(el));
+    case dom::element_type::INT64:
+      return as<int64_t>(el);
+    case dom::element_type::UINT64:
+      return as<uint64_t>(el);
+    case dom::element_type::DOUBLE:
+      return as<double>(el);
+    case dom::element_type::STRING:
+      return json::string(as<std::string_view>(el));
+    case dom::element_type::BOOL:
+      return as<bool>(el);
+    case dom::element_type::NULL_VALUE:
+      break;
+  }
+  return nullptr;
+}
+
+std::string describe(simdjson::error_code error, size_t max_depth) {
+  if (error == simdjson::DEPTH_ERROR) {
+    return fmt::format("JSON nested deeper than {} levels", max_depth);
+  }
+  return fmt::format("invalid JSON ({})", simdjson::error_message(error));
+}
+
+// Normalises and emits one flattened object. The field map is resolved from the
+// first object and reused while the next objects have the same keys.
+class ObjectEmitter {
+ public:
+  ObjectEmitter(const TimeContext& time, DocumentEmitter& out) : time_(time), out_(out) {}
+
+  Status emit(json::object&& doc, uint64_t line, std::string_view where) {
+    if (!resolved_) {
+      std::vector<std::string_view> names;
+      for (const auto& kv : doc) names.push_back(kv.key());
+      sales_ = SalesFieldMap::resolve(names);
+      resolved_ = true;
+      out_.summary().kind =
+          sales_.layout() != SalesLayout::kNone ? DocumentKind::kSalesLine : DocumentKind::kLogEvent;
+    }
+    if (sales_.layout() != SalesLayout::kNone) {
+      auto t = normalize_sales_document(doc, sales_, time_);
+      if (!t.ok()) {
+        out_.reject(line, fmt::format("{}{}", where, t.error().message));
+        return {};
+      }
+      return out_.emit_sales(std::move(doc));
+    }
+    const LogFieldMap map = LogFieldMap::resolve(doc);
+    const LogTime t = normalize_log_document(doc, map, time_);
+    out_.summary().timestamps_defaulted += t.defaulted;
+    return out_.emit_log(std::move(doc), t.time);
+  }
+
+ private:
+  const TimeContext& time_;
+  DocumentEmitter& out_;
+  bool resolved_ = false;
+  SalesFieldMap sales_;
+};
+
+// Where simdjson gave up is not reported by its DOM API; Boost.JSON's incremental
+// parser finds the byte where the text stops being JSON, for the error message.
+std::string locate_json_error(std::string_view text) {
+  json::stream_parser p;
+  boost::system::error_code ec;
+  const size_t n = p.write_some(text.data(), text.size(), ec);
+  if (!ec) {
+    p.finish(ec);
+    if (ec) return "the text ends inside a JSON value";
+    return "";
+  }
+  const TextPosition pos = position_of(text, n);
+  return fmt::format("line {}, column {}: {}", pos.line, pos.column, ec.message());
+}
+
+}  // namespace
+
+bool looks_like_ndjson(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n')) ++i;
+  if (i >= text.size() || text[i] != '{') return false;
+  const size_t eol = text.find('\n', i);
+  if (eol == std::string_view::npos) return false;
+  const std::string_view rest = text.substr(eol + 1);
+  if (rest.find_first_not_of(" \t\r\n") == std::string_view::npos) return false;
+  dom::parser parser;
+  dom::element el;
+  const std::string line(text.substr(i, eol - i));
+  return !parser.parse(line).get(el) && el.type() == dom::element_type::OBJECT;
+}
+
+Status parse_json_document(std::string_view text, const TimeContext& time, DocumentEmitter& out) {
+  const size_t max_depth = out.options().max_json_depth;
+  dom::parser parser;
+  if (auto error = parser.allocate(text.size() + 64, max_depth)) {
+    return Error::invalid(describe(error, max_depth));
+  }
+  dom::element root;
+  // parse() copies the text into a padded buffer (the input has no padding).
+  if (auto error = parser.parse(text.data(), text.size(), true).get(root)) {
+    if (error == simdjson::DEPTH_ERROR) return Error::invalid(describe(error, max_depth));
+    const std::string where = locate_json_error(text);
+    return Error::invalid(fmt::format("the file is not valid JSON{}{}", where.empty() ? "" : ": ", where));
+  }
+  ObjectEmitter emitter(time, out);
+
+  // The array to read: the root, or the one array of objects the root object holds.
+  dom::array items;
+  if (root.type() == dom::element_type::ARRAY) {
+    items = as<dom::array>(root);
+  } else if (root.type() == dom::element_type::OBJECT) {
+    int arrays_of_objects = 0;
+    const auto root_object = as<dom::object>(root);
+    for (dom::key_value_pair kv : root_object) {
+      if (kv.value.type() != dom::element_type::ARRAY) continue;
+      const auto a = as<dom::array>(kv.value);
+      dom::element first;
+      if (a.size() > 0 && !a.at(0).get(first) && first.type() == dom::element_type::OBJECT) {
+        ++arrays_of_objects;
+        items = a;
+      }
+    }
+    if (arrays_of_objects != 1) return emitter.emit(flatten(root_object), 1, "");
+  } else {
+    return Error::invalid("the JSON file holds a single value, not objects");
+  }
+  size_t index = 0;
+  for (dom::element item : items) {
+    ++index;
+    if (item.type() != dom::element_type::OBJECT) {
+      out.reject(0, fmt::format("array element {} is not a JSON object", index));
+      continue;
+    }
+    COMPTOIR_TRY(emitter.emit(flatten(as<dom::object>(item)), 0,
+                              fmt::format("array element {}: ", index)));
+  }
+  return {};
+}
+
+Status parse_ndjson(std::string_view text, const TimeContext& time, DocumentEmitter& out) {
+  const size_t max_depth = out.options().max_json_depth;
+  const size_t max_line = out.options().max_field_bytes;
+  dom::parser parser;
+  if (auto error = parser.allocate(64 * 1024, max_depth)) {
+    return Error::invalid(describe(error, max_depth));
+  }
+  ObjectEmitter emitter(time, out);
+  std::string padded;  // the line, with simdjson's padding after it
+  uint64_t line_no = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string_view::npos) eol = text.size();
+    std::string_view line = text.substr(pos, eol - pos);
+    pos = eol + 1;
+    ++line_no;
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) {
+      line.remove_suffix(1);
+    }
+    size_t start = 0;
+    while (start < line.size() && (line[start] == ' ' || line[start] == '\t')) ++start;
+    line.remove_prefix(start);
+    if (line.empty()) {
+      ++out.summary().blank_lines;
+      continue;
+    }
+    if (line.size() > max_line) {
+      out.reject(line_no, fmt::format("line is {} bytes, over the limit of {}", line.size(), max_line));
+      continue;
+    }
+    padded.assign(line);
+    padded.resize(line.size() + simdjson::SIMDJSON_PADDING);
+    dom::element el;
+    if (auto error = parser.parse(padded.data(), line.size(), false).get(el)) {
+      out.reject(line_no, describe(error, max_depth));
+      continue;
+    }
+    if (el.type() != dom::element_type::OBJECT) {
+      out.reject(line_no, "line is not a JSON object");
+      continue;
+    }
+    COMPTOIR_TRY(emitter.emit(flatten(as<dom::object>(el)), line_no, ""));
+  }
+  return {};
+}
+
+}  // namespace comptoir::ingest

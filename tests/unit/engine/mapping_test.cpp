@@ -1,0 +1,162 @@
+// Mapping: dynamic rules (ES-COMPAT §6), explicit mappings, JSON round trip, per-document
+// type errors; date formats and date math.
+#include <gtest/gtest.h>
+
+#include "engine/dsl/dsl_error.h"
+#include "engine/index/document_parser.h"
+#include "engine/schema/date_format.h"
+#include "engine/schema/mapping.h"
+
+namespace comptoir::engine {
+namespace {
+
+namespace json = boost::json;
+
+std::string type_of(const Mapping& m, const std::string& f) {
+  const FieldDef* d = m.find(f);
+  return d ? std::string(field_type_name(d->type)) : "<none>";
+}
+
+TEST(MappingTest, DynamicRules) {
+  Mapping m;
+  DocumentParser p;
+  auto doc = p.parse(R"({"msg":"Quick Fox","n":42,"x":1.5,"ok":true,"ts":"2024-01-15T10:00:00Z",
+    "d2":"2015/09/02","user":{"name":"ann","geo":{"city":"Paris"}},"tags":["a","b"],"none":null,
+    "empty":[],"mixed":[null,7],"notdate":"2024-13-45","num":"42"})",
+                     "1", m);
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  EXPECT_EQ(type_of(m, "msg"), "text");
+  EXPECT_EQ(type_of(m, "msg.keyword"), "keyword");
+  EXPECT_EQ(m.find("msg.keyword")->ignore_above.value_or(0), 256u);
+  EXPECT_EQ(type_of(m, "n"), "long");
+  EXPECT_EQ(type_of(m, "x"), "float");
+  EXPECT_EQ(type_of(m, "ok"), "boolean");
+  EXPECT_EQ(type_of(m, "ts"), "date");
+  EXPECT_EQ(type_of(m, "d2"), "date");
+  EXPECT_EQ(type_of(m, "user.name"), "text");
+  EXPECT_EQ(type_of(m, "user.geo.city"), "text");
+  EXPECT_TRUE(m.is_object("user"));
+  EXPECT_TRUE(m.is_object("user.geo"));
+  EXPECT_EQ(type_of(m, "tags"), "text");
+  EXPECT_EQ(type_of(m, "none"), "<none>");
+  EXPECT_EQ(type_of(m, "empty"), "<none>");
+  EXPECT_EQ(type_of(m, "mixed"), "long");
+  EXPECT_EQ(type_of(m, "notdate"), "text");
+  EXPECT_EQ(type_of(m, "num"), "text");  // numeric_detection is off by default
+}
+
+TEST(MappingTest, ExplicitMappingWinsAndRoundTrips) {
+  auto m = parse_mapping(json::parse(R"({"properties":{
+     "@timestamp":{"type":"date"},"Level":{"type":"keyword"},
+     "Message":{"type":"text","fields":{"keyword":{"type":"keyword","ignore_above":256}}},
+     "Duration":{"type":"long"},"IP":{"type":"ip"},
+     "geo":{"properties":{"lat":{"type":"double"}}}}})"));
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  DocumentParser p;
+  auto doc = p.parse(R"({"Level":"ERROR","Duration":"125","geo":{"lat":"1.5"}})", "1", *m);
+  ASSERT_TRUE(doc.ok()) << doc.error().message;
+  EXPECT_EQ(type_of(*m, "Level"), "keyword");
+  EXPECT_EQ(type_of(*m, "Duration"), "long");  // "125" coerced
+  json::value j = to_es_json(*m);
+  auto back = parse_mapping(j);
+  ASSERT_TRUE(back.ok());
+  EXPECT_TRUE(*back == *m);
+  EXPECT_EQ(j.at("properties").at("geo").at("properties").at("lat").at("type"), "double");
+  EXPECT_EQ(j.at("properties").at("Message").at("fields").at("keyword").at("ignore_above"), 256);
+}
+
+TEST(MappingTest, TypeMismatchIsPerDocumentError) {
+  Mapping m;
+  DocumentParser p;
+  ASSERT_TRUE(
+      p.parse(R"({"age":30,"when":"2024-01-01T00:00:00Z","obj":{"a":1},"flag":true})", "1", m)
+          .ok());
+  struct Bad {
+    std::string doc;
+    std::string part;
+  };
+  for (const Bad& b : std::vector<Bad>{
+           {R"({"age":"x"})", "failed to parse field [age] of type [long] in document with id '2'"},
+           {R"({"when":"yesterday"})", "failed to parse field [when] of type [date]"},
+           {R"({"obj":5})", "tried to parse field [obj] as object, but found a concrete value"},
+           {R"({"age":{"x":1}})", "failed to parse field [age] of type [long]"},
+           {R"({"flag":"maybe"})", "of type [boolean]"},
+           {R"({"obj":{"a":"text"}})", "failed to parse field [obj.a] of type [long]"},
+           {R"([1,2])", "not an object"},
+           {R"({"broken":)", "failed to parse"},
+           {R"({"_id":"x"})", "metadata field"},
+       }) {
+    size_t before = m.fields().size();
+    auto r = p.parse(b.doc, "2", m);
+    ASSERT_FALSE(r.ok()) << b.doc;
+    EXPECT_EQ(es_error_parts(r.error()).type, "document_parsing_exception") << b.doc;
+    EXPECT_NE(r.error().message.find(b.part), std::string::npos) << r.error().message;
+    EXPECT_EQ(m.fields().size(), before) << "a failed document must not change the mapping";
+  }
+  // A failed doc with a new field leaves no trace in the mapping.
+  auto r = p.parse(R"({"brand_new":"x","age":"bad"})", "3", m);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(m.find("brand_new"), nullptr);
+}
+
+TEST(MappingTest, IgnoreAboveAndCoercion) {
+  auto m = parse_mapping(json::parse(
+      R"({"properties":{"k":{"type":"keyword","ignore_above":5},"i":{"type":"integer"},"f":{"type":"float"}}})"));
+  ASSERT_TRUE(m.ok());
+  DocumentParser p;
+  auto d = p.parse(R"({"k":["short","toolongvalue"],"i":1.9,"f":0.1})", "1", *m);
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  for (const auto& f : d->fields) {
+    if (f.name == "k") {
+      EXPECT_EQ(f.strings, std::vector<std::string>{"short"});
+    } else if (f.name == "i") {
+      EXPECT_EQ(f.ints, std::vector<int64_t>{1});
+    } else if (f.name == "f") {
+      EXPECT_EQ(f.doubles, std::vector<double>{double(0.1f)});
+    }
+  }
+  EXPECT_FALSE(p.parse(R"({"i":3000000000})", "2", *m).ok());  // out of integer range
+}
+
+TEST(MappingTest, DatesAndDateMath) {
+  auto ms = [](std::string_view s, std::string_view fmt = kDefaultDateFormat,
+               std::string_view tz = "", bool up = false) {
+    auto r = parse_date(s, fmt, tz, up);
+    return r.ok() ? *r : -1;
+  };
+  EXPECT_EQ(ms("2024-01-01T00:00:00Z"), 1704067200000);
+  EXPECT_EQ(ms("2024-01-01"), 1704067200000);
+  EXPECT_EQ(ms("2024-01-01T01:00:00+01:00"), 1704067200000);
+  EXPECT_EQ(ms("2024-01-01T00:00:00.123456Z"), 1704067200123);
+  EXPECT_EQ(ms("1704067200000"), 1704067200000);
+  EXPECT_EQ(ms("01/02/2024", "dd/MM/yyyy"), 1706745600000);
+  EXPECT_EQ(ms("2024-01-01", kDefaultDateFormat, "+01:00"), 1704067200000 - 3600000);
+  EXPECT_EQ(ms("2024-07-01", kDefaultDateFormat, "Europe/Paris"), 1719792000000 - 7200000);  // CEST
+  EXPECT_EQ(ms("2024-01-01", kDefaultDateFormat, "", true), 1704067200000 + 86400000 - 1);
+  EXPECT_EQ(ms("2024-02-30"), -1);
+  EXPECT_EQ(ms("garbage"), -1);
+  // The rounding table of ES-COMPAT §4 for 2014-11-18||/M.
+  const int64_t now = 1704067200000;
+  auto math = [&](std::string_view e, bool up, std::string_view tz = "") {
+    auto r = parse_date_math(e, now, kDefaultDateFormat, tz, up);
+    return r.ok() ? format_date_iso(*r) : "error: " + r.error().message;
+  };
+  EXPECT_EQ(math("2014-11-18||/M", true), "2014-11-30T23:59:59.999Z");   // lte; gt is +1 ms
+  EXPECT_EQ(math("2014-11-18||/M", false), "2014-11-01T00:00:00.000Z");  // gte; lt is -1 ms
+  EXPECT_EQ(math("now-1d/d", false), "2023-12-31T00:00:00.000Z");
+  EXPECT_EQ(math("now-1d/d", true), "2023-12-31T23:59:59.999Z");
+  EXPECT_EQ(math("now+1M", false), "2024-02-01T00:00:00.000Z");
+  EXPECT_EQ(math("now-1h", false), "2023-12-31T23:00:00.000Z");
+  EXPECT_EQ(math("now/d", false, "+01:00"), "2023-12-31T23:00:00.000Z");
+  EXPECT_EQ(math("now/w", false), "2024-01-01T00:00:00.000Z");  // a Monday
+  EXPECT_EQ(math("2024-01-31||+1M", false), "2024-02-29T00:00:00.000Z");
+  EXPECT_NE(math("now-1x", false).find("error"), std::string::npos);
+  EXPECT_TRUE(looks_like_date("2024-01-15T10:00:00Z"));
+  EXPECT_TRUE(looks_like_date("2024-01-15"));
+  EXPECT_FALSE(looks_like_date("2024"));
+  EXPECT_FALSE(looks_like_date("2024-01-15 10:00:00"));  // not strict_date_optional_time
+  EXPECT_FALSE(looks_like_date("hello world"));
+}
+
+}  // namespace
+}  // namespace comptoir::engine

@@ -1,0 +1,155 @@
+// Tests for parse_file as a whole: encoding checks, format detection, options,
+// and the sink contract.
+#include "ingest/ingest.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "ingest/format.h"
+#include "ingest/text_encoding.h"
+#include "ingest_test_support.h"
+
+namespace comptoir::ingest {
+namespace {
+
+using testing::parse;
+using testing::str;
+
+TEST(IngestEncoding, BomIsDropped) {
+  auto p = parse("\xEF\xBB\xBFlevel,message\nerror,x\n", "bom.csv");
+  ASSERT_TRUE(p->summary.ok());
+  ASSERT_EQ(p->size(), 1u);
+  EXPECT_EQ(str(p->doc(0), "level"), "error");  // the header's first name is clean
+}
+
+struct BadBytesCase {
+  const char* name;
+  std::string bytes;
+  const char* expected;  // a substring of the error message
+};
+
+class IngestBadBytes : public ::testing::TestWithParam<BadBytesCase> {};
+
+TEST_P(IngestBadBytes, AreAClearError) {
+  auto p = parse(GetParam().bytes, "bad.log");
+  ASSERT_FALSE(p->summary.ok());
+  EXPECT_EQ(p->summary.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(p->summary.error().message.find(GetParam().expected), std::string::npos)
+      << p->summary.error().message;
+  EXPECT_EQ(p->size(), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    IngestEncodingTable, IngestBadBytes,
+    ::testing::Values(
+        BadBytesCase{"latin1", "ok line\nsecond caf\xE9 line\n",
+                     "invalid UTF-8 at line 2, column 11 (byte offset 18): byte 0xE9"},
+        BadBytesCase{"after_bom", "\xEF\xBB\xBF" "a\xC0\xAF", "line 1, column 5 (byte offset 4)"},
+        BadBytesCase{"surrogate", "x\r\ny\xED\xA0\x80", "line 2, column 2 (byte offset 4)"},
+        BadBytesCase{"truncated", "abc\xE2\x82", "byte offset 3"},
+        BadBytesCase{"too_big", "\xF4\x90\x80\x80", "byte offset 0"},
+        BadBytesCase{"nul_byte", std::string("a,b\n1,\0\n", 8), "NUL byte at line 2, column 3"},
+        BadBytesCase{"utf16", "\xFF\xFEh\0i\0", "UTF-16"},
+        BadBytesCase{"empty", "", "the file is empty"},
+        BadBytesCase{"blank", "\xEF\xBB\xBF \r\n\n", "no data"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(IngestEncoding, PositionsCountEveryLineEnding) {
+  const auto pos = position_of("a\r\nb\rc\nd", 7);
+  EXPECT_EQ(pos.line, 4u);
+  EXPECT_EQ(pos.column, 1u);
+}
+
+struct DetectCase {
+  const char* filename;
+  const char* text;
+  Format expected;
+};
+
+class IngestDetect : public ::testing::TestWithParam<DetectCase> {};
+
+TEST_P(IngestDetect, FromExtensionAndContent) {
+  EXPECT_EQ(detect_format(GetParam().filename, GetParam().text), GetParam().expected)
+      << GetParam().filename << ": " << GetParam().text;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    IngestDetectTable, IngestDetect,
+    ::testing::Values(
+        DetectCase{"a.csv", "x,y\n1,2\n", Format::kCsv},
+        DetectCase{"a.CSV", "x;y\n1;2\n", Format::kCsv},
+        DetectCase{"a.json", "[{\"a\":1}]", Format::kJson},
+        DetectCase{"a.json", "{\"a\":1}\n{\"a\":2}\n", Format::kNdjson},
+        DetectCase{"a.json", "{\n  \"a\": 1\n}\n", Format::kJson},
+        DetectCase{"a.jsonl", "{\"a\":1}", Format::kNdjson},
+        DetectCase{"a.ndjson", "{\"a\":1}\n", Format::kNdjson},
+        DetectCase{"a.txt", "[{\"a\":1}]", Format::kJson},
+        DetectCase{"a.csv", "  [ {\"a\":1} ]", Format::kJson},
+        DetectCase{"a.txt", "time,level,message\n2025-12-23,INFO,x\n", Format::kCsv},
+        DetectCase{"a.log", "[2025-12-23T10:30:00] [ERROR] [svc] a, b, c\n", Format::kText},
+        DetectCase{"a.txt", "[Sun Dec 04 04:47:44 2005] [notice] x\n", Format::kText},
+        DetectCase{"a.log", "Dec 10 06:55:46 LabSZ sshd[24200]: a, b\n", Format::kText},
+        DetectCase{"a.txt", "just some words\nand more\n", Format::kText},
+        DetectCase{"noext", "a|b|c\n1|2|3\n", Format::kCsv}));
+
+TEST(IngestFormat, NamesAndExtensions) {
+  EXPECT_EQ(format_name(Format::kNdjson), "ndjson");
+  EXPECT_EQ(format_from_name("jsonl"), Format::kNdjson);
+  EXPECT_FALSE(format_from_name("xml").has_value());
+  EXPECT_EQ(file_extension("dir/Sales.2010.CSV"), "csv");
+  EXPECT_EQ(file_extension(".hidden"), "");
+  EXPECT_TRUE(is_supported_extension("jsonl"));
+  EXPECT_FALSE(is_supported_extension("exe"));
+}
+
+TEST(IngestOptionsTest, ForcedFormatAndTimeZone) {
+  IngestOptions o;
+  o.format = Format::kText;
+  o.time_zone = "America/New_York";
+  auto p = parse("2025-12-23 10:30:00,000 INFO [a] b\n", "x.csv", o);
+  ASSERT_TRUE(p->summary.ok());
+  EXPECT_EQ(p->summary->format, Format::kText);
+  EXPECT_EQ(str(p->doc(0), "@timestamp"), "2025-12-23T15:30:00.000Z");
+
+  IngestOptions bad;
+  bad.time_zone = "Nowhere/Land";
+  auto e = parse("a\n", "x.log", bad);
+  ASSERT_FALSE(e->summary.ok());
+  EXPECT_NE(e->summary.error().message.find("unknown time zone"), std::string::npos);
+}
+
+// A sink that refuses the third document: parsing stops with its error.
+class FailingSink : public DocumentSink {
+ public:
+  Status on_document(const Destination&, boost::json::object&&) override {
+    if (++seen == 3) return Error::unavailable("index is down");
+    return {};
+  }
+  int seen = 0;
+};
+
+TEST(IngestSink, AnErrorFromTheSinkStopsParsing) {
+  FailingSink sink;
+  IngestOptions o;
+  o.source_file = "s.log";
+  auto r = parse_file("a\nb\nc\nd\ne\n", o, sink);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(sink.seen, 3);
+}
+
+TEST(IngestSink, EveryDocumentHasSourceAndTimestamp) {
+  auto p = parse("{\"x\":1}\n{\"y\":\"z\"}\n", "s.ndjson");
+  ASSERT_TRUE(p->summary.ok());
+  for (const auto& e : p->sink.entries) {
+    EXPECT_EQ(str(e.document, "source_file"), "s.ndjson");
+    EXPECT_EQ(str(e.document, "source_format"), "ndjson");
+    EXPECT_EQ(str(e.document, "@timestamp").size(), 24u);
+    EXPECT_EQ(e.kind, DocumentKind::kLogEvent);
+  }
+  EXPECT_EQ(p->summary->indices.at("ecommerce-logs-2025.12.23"), 2u);
+}
+
+}  // namespace
+}  // namespace comptoir::ingest
