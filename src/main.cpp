@@ -1,5 +1,6 @@
 // The comptoir command: `serve` (the default) runs the HTTP server, `config` prints
-// the effective configuration with secrets masked, `--version` prints the version.
+// the effective configuration with secrets masked, `ingest` indexes files like
+// uploads (cli/), `--version` prints the version.
 // Flags override the environment, which overrides `.env`, which overrides defaults.
 #include <CLI/CLI.hpp>
 
@@ -9,6 +10,7 @@
 #include <optional>
 
 #include "api/routes.h"
+#include "cli/ingest_command.h"
 #include "config/config.h"
 #include "core/catalogue.h"
 #include "core/services.h"
@@ -91,6 +93,13 @@ int main(int argc, char** argv) {
   auto* serve_cmd = app.add_subcommand("serve", "run the HTTP server (default)")->fallthrough();
   auto* config_cmd =
       app.add_subcommand("config", "print the effective configuration")->fallthrough();
+  std::vector<std::string> ingest_paths;
+  bool ingest_force = false;
+  auto* ingest_cmd =
+      app.add_subcommand("ingest", "index files and directories (recursively) like uploads")
+          ->fallthrough();
+  ingest_cmd->add_option("paths", ingest_paths, "files or directories")->required();
+  ingest_cmd->add_flag("--force", ingest_force, "index content that was indexed before");
   (void)serve_cmd;
 
   CLI11_PARSE(app, argc, argv);
@@ -117,5 +126,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (config_cmd->parsed()) return print_config(*settings);
+  if (ingest_cmd->parsed()) {
+    comptoir::init_logging(config->log_format, "warn");
+    return comptoir::cli::run_ingest(*config, ingest_paths, ingest_force);
+  }
   return serve(*config);
 }

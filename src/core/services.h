@@ -42,7 +42,8 @@ struct SearchStatus : BackendStatus {
 class Services {
  public:
   // Fails only when an embedded backend cannot be opened (e.g. the data directory
-  // is not writable).
+  // is not writable) or another process has the data directory open: the embedded
+  // engine and store have one writer.
   static Result<std::unique_ptr<Services>> open(const Config& config);
   ~Services();
   Services(const Services&) = delete;
@@ -58,9 +59,10 @@ class Services {
   SearchStatus search_status();
 
  private:
-  Services(std::unique_ptr<DocumentStore> store, std::unique_ptr<Cache> cache,
+  Services(int lock_fd, std::unique_ptr<DocumentStore> store, std::unique_ptr<Cache> cache,
            std::unique_ptr<SearchBackend> search, class MemoryCache* memory_cache);
 
+  int lock_fd_ = -1;  // flock on $COMPTOIR_DATA_DIR/comptoir.lock, held while open
   std::unique_ptr<DocumentStore> store_;
   std::unique_ptr<Cache> cache_;
   std::unique_ptr<SearchBackend> search_;
