@@ -85,3 +85,34 @@ def test_readme_documents_every_setting(tmp_path):
     assert names
     for name in names:
         assert f"`{name}`" in readme, f"{name} is missing from the README's table"
+
+
+def test_second_process_on_the_same_data_dir_is_refused(start_server, tmp_path):
+    s = start_server(COMPTOIR_DATA_DIR=tmp_path / "shared")
+    r = run(["serve"], {"COMPTOIR_HOST": "127.0.0.1", "COMPTOIR_PORT": "0",
+                        "COMPTOIR_DATA_DIR": str(tmp_path / "shared")}, cwd=tmp_path)
+    assert r.returncode == 1
+    assert "in use by another comptoir process" in r.stderr
+    r = run(["ingest", str(tmp_path)], {"COMPTOIR_DATA_DIR": str(tmp_path / "shared")},
+            cwd=tmp_path)
+    assert r.returncode == 1
+
+
+def test_ingest_command(tmp_path):
+    logs = tmp_path / "in" / "logs.csv"
+    logs.parent.mkdir()
+    logs.write_text("timestamp,level,service,message\n2025-12-23T10:30:00,ERROR,pay,failed\n")
+    (tmp_path / "in" / "nested").mkdir()
+    (tmp_path / "in" / "nested" / "events.ndjson").write_text(
+        '{"event":"login","user":"u1","page":"/","timestamp":"2025-12-23T10:00:00Z"}\n')
+    (tmp_path / "in" / "skip.bin").write_bytes(b"\x00\x01")
+    (tmp_path / "bad.csv").write_bytes(b"level,message\nERROR,\xff\n")
+    env = {"COMPTOIR_DATA_DIR": str(tmp_path / "data")}
+    r = run(["ingest", str(tmp_path / "in")], env, cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "2 files, 2 documents indexed, 0 rejected, 0 refused" in r.stdout
+    r = run(["ingest", str(tmp_path / "in"), str(tmp_path / "bad.csv"), str(tmp_path / "missing")],
+            env, cwd=tmp_path)
+    assert r.returncode == 1
+    assert "duplicate" in r.stdout
+    assert "1 refused" not in r.stdout and "2 refused" in r.stdout
