@@ -8,4 +8,8 @@ namespace comptoir::bench {
 // the embedded backends and, given --redis URL / --mongodb URI, the external ones.
 int run_store_scenario(int argc, char** argv);
 
+// Ingest throughput, index size, query latencies, open time and peak RSS of the
+// embedded engine on generated logs (engine_bench.cpp).
+int run_engine_scenario(int argc, char** argv);
+
 }  // namespace comptoir::bench
