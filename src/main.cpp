@@ -1,6 +1,6 @@
 // The comptoir command: `serve` (the default) runs the HTTP server, `config` prints
 // the effective configuration with secrets masked, `ingest` indexes files like
-// uploads (cli/), `--version` prints the version.
+// uploads and `sample` loads demo data (cli/), `--version` prints the version.
 // Flags override the environment, which overrides `.env`, which overrides defaults.
 #include <CLI/CLI.hpp>
 
@@ -11,6 +11,7 @@
 
 #include "api/routes.h"
 #include "cli/ingest_command.h"
+#include "cli/sample_command.h"
 #include "config/config.h"
 #include "core/catalogue.h"
 #include "core/services.h"
@@ -100,6 +101,15 @@ int main(int argc, char** argv) {
           ->fallthrough();
   ingest_cmd->add_option("paths", ingest_paths, "files or directories")->required();
   ingest_cmd->add_flag("--force", ingest_force, "index content that was indexed before");
+  comptoir::SampleOptions sample;
+  auto* sample_cmd =
+      app.add_subcommand("sample", "generate and load demo logs, sales, products, orders")
+          ->fallthrough();
+  sample_cmd->add_option("--logs", sample.logs, "log events (default 10000)");
+  sample_cmd->add_option("--sales", sample.sales, "sales lines (default 5000)");
+  sample_cmd->add_option("--products", sample.products, "products (default 50)");
+  sample_cmd->add_option("--orders", sample.orders, "orders (default 200)");
+  sample_cmd->add_option("--seed", sample.seed, "random seed (default 42)");
   (void)serve_cmd;
 
   CLI11_PARSE(app, argc, argv);
@@ -129,6 +139,10 @@ int main(int argc, char** argv) {
   if (ingest_cmd->parsed()) {
     comptoir::init_logging(config->log_format, "warn");
     return comptoir::cli::run_ingest(*config, ingest_paths, ingest_force);
+  }
+  if (sample_cmd->parsed()) {
+    comptoir::init_logging(config->log_format, "warn");
+    return comptoir::cli::run_sample(*config, sample);
   }
   return serve(*config);
 }

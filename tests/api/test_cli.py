@@ -116,3 +116,22 @@ def test_ingest_command(tmp_path):
     assert r.returncode == 1
     assert "duplicate" in r.stdout
     assert "1 refused" not in r.stdout and "2 refused" in r.stdout
+
+
+def test_sample_command_loads_a_living_dataset(tmp_path, start_server):
+    env = {"COMPTOIR_DATA_DIR": str(tmp_path / "data")}
+    r = run(["sample", "--logs", "2000", "--sales", "500", "--products", "20", "--orders", "30"],
+            env, cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "2000 documents indexed, 0 rejected" in r.stdout
+    assert "500 documents indexed, 0 rejected" in r.stdout
+    assert "20 products and 30 orders added" in r.stdout
+    import requests
+    s = start_server(COMPTOIR_DATA_DIR=tmp_path / "data")
+    assert requests.get(s.url + "/api/products").json()["count"] == 20
+    assert requests.get(s.url + "/api/orders").json()["count"] == 30
+    files = requests.get(s.url + "/api/files").json()
+    assert files["count"] == 2
+    indices = requests.get(s.url + "/api/services-status").json()["elasticsearch"]["indices"]
+    assert "ecommerce-sales" in indices
+    assert any(i.startswith("ecommerce-logs-") for i in indices)
