@@ -20,6 +20,7 @@
 #include "engine/dsl/search_request.h"
 #include "engine/index/index.h"
 #include "engine/schema/date_format.h"
+#include "scenarios.h"
 
 namespace comptoir::engine::bench {
 

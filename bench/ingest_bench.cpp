@@ -50,8 +50,8 @@ std::string time_of(int i) {
 }
 
 const std::string& csv_logs() {
-  static const std::string s = generate(
-      "timestamp,level,service,message,user,ip,duration\n", [](std::mt19937& r, int i) {
+  static const std::string s =
+      generate("timestamp,level,service,message,user,ip,duration\n", [](std::mt19937& r, int i) {
         return fmt::format("{},{},{},\"Request {} handled, cart updated\",user{},10.0.{}.{},{}\n",
                            time_of(i), kLevels[r() % 6], kServices[r() % 4], i, r() % 1000,
                            r() % 256, r() % 256, r() % 900);
@@ -63,10 +63,11 @@ const std::string& csv_sales() {
   static const std::string s = generate(
       "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n",
       [](std::mt19937& r, int i) {
-        return fmt::format("{}{},{}A,WHITE HANGING HEART T-LIGHT HOLDER,{},12/{}/2010 8:{:02},{}.{:02},"
-                           "{}.0,United Kingdom\n",
-                           r() % 50 == 0 ? "C" : "", 536365 + i / 5, 85123 + r() % 100,
-                           1 + r() % 24, 1 + i % 28, i % 60, r() % 20, r() % 100, 12000 + r() % 6000);
+        return fmt::format(
+            "{}{},{}A,WHITE HANGING HEART T-LIGHT HOLDER,{},12/{}/2010 8:{:02},{}.{:02},"
+            "{}.0,United Kingdom\n",
+            r() % 50 == 0 ? "C" : "", 536365 + i / 5, 85123 + r() % 100, 1 + r() % 24, 1 + i % 28,
+            i % 60, r() % 20, r() % 100, 12000 + r() % 6000);
       });
   return s;
 }
@@ -117,19 +118,32 @@ void run_parse(benchmark::State& state, const std::string& bytes, const char* fi
     benchmark::DoNotOptimize(sink.fields);
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes.size()));
-  state.counters["docs/s"] = benchmark::Counter(static_cast<double>(docs), benchmark::Counter::kIsRate);
+  state.counters["docs/s"] =
+      benchmark::Counter(static_cast<double>(docs), benchmark::Counter::kIsRate);
 }
 
-void BM_IngestCsvLogs(benchmark::State& s) { run_parse(s, csv_logs(), "logs.csv"); }
-void BM_IngestCsvSales(benchmark::State& s) { run_parse(s, csv_sales(), "sales.csv"); }
-void BM_IngestNdjson(benchmark::State& s) { run_parse(s, ndjson_logs(), "logs.ndjson"); }
-void BM_IngestTextPlatform(benchmark::State& s) { run_parse(s, text_logs(), "app.log"); }
-void BM_IngestTextAccessLog(benchmark::State& s) { run_parse(s, access_logs(), "access.log"); }
+void BM_IngestCsvLogs(benchmark::State& s) {
+  run_parse(s, csv_logs(), "logs.csv");
+}
+void BM_IngestCsvSales(benchmark::State& s) {
+  run_parse(s, csv_sales(), "sales.csv");
+}
+void BM_IngestNdjson(benchmark::State& s) {
+  run_parse(s, ndjson_logs(), "logs.ndjson");
+}
+void BM_IngestTextPlatform(benchmark::State& s) {
+  run_parse(s, text_logs(), "app.log");
+}
+void BM_IngestTextAccessLog(benchmark::State& s) {
+  run_parse(s, access_logs(), "access.log");
+}
 
 void BM_IngestRealApacheAccessLog(benchmark::State& state) {
   const char* env = std::getenv("COMPTOIR_SHARED_DATA");
   const std::filesystem::path dir =
-      env ? env : std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "shared/data";
+      env ? env
+          : std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() /
+                "shared/data";
   std::ifstream in(dir / "web_access_logs/apache_logs.log", std::ios::binary);
   if (!in) {
     state.SkipWithError("shared/data/web_access_logs/apache_logs.log not found");

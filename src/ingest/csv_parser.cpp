@@ -90,7 +90,8 @@ Status parse_csv(std::string_view text, const TimeContext& time, DocumentEmitter
     if (!row_problem(record, columns, max_field).empty()) continue;
     const size_t n = std::min(columns, record.fields.size());
     for (size_t i = 0; i < n; ++i) {
-      if (kinds[i] != ValueKind::kText) kinds[i] = widen(kinds[i], classify_value(record.fields[i]));
+      if (kinds[i] != ValueKind::kText)
+        kinds[i] = widen(kinds[i], classify_value(record.fields[i]));
     }
   }
 

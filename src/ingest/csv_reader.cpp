@@ -140,7 +140,8 @@ CsvReader::Status CsvReader::next(CsvRecord& record) {
         return Status::kError;
       }
       // Text between the closing quote and the next delimiter is kept (lenient).
-      if (pos < text_.size() && text_[pos] != delim_ && !kStops[static_cast<unsigned char>(text_[pos])]) {
+      if (pos < text_.size() && text_[pos] != delim_ &&
+          !kStops[static_cast<unsigned char>(text_[pos])]) {
         Span& last = spans_.back();
         if (!last.in_scratch) {
           const size_t off = scratch_.size();

@@ -24,10 +24,9 @@ Result<IngestSummary> parse_file(std::string_view bytes, const IngestOptions& op
   }
   auto zone = TimeZone::named(options.time_zone);
   if (!zone.ok()) return zone.error();
-  TimeContext time{std::move(*zone),
-                   std::chrono::duration_cast<std::chrono::milliseconds>(
-                       options.ingest_time.time_since_epoch())
-                       .count()};
+  TimeContext time{std::move(*zone), std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         options.ingest_time.time_since_epoch())
+                                         .count()};
 
   IngestSummary summary;
   summary.format = options.format ? *options.format : detect_format(options.source_file, text);

@@ -68,15 +68,15 @@ struct IngestOptions {
 struct IngestSummary {
   Format format = Format::kText;
   DocumentKind kind = DocumentKind::kLogEvent;  // what the file's documents are
-  uint64_t documents = 0;       // sent to the sink (unparsed lines included)
-  uint64_t rejected = 0;        // Rejections
-  uint64_t unparsed_lines = 0;  // text lines no pattern knows, kept with Message only
-  uint64_t blank_lines = 0;     // empty lines and rows, skipped
+  uint64_t documents = 0;                       // sent to the sink (unparsed lines included)
+  uint64_t rejected = 0;                        // Rejections
+  uint64_t unparsed_lines = 0;        // text lines no pattern knows, kept with Message only
+  uint64_t blank_lines = 0;           // empty lines and rows, skipped
   uint64_t timestamps_defaulted = 0;  // log events whose time field was unreadable:
                                       // kept at the ingest time, original field intact
-  std::vector<Rejection> errors;                                 // the first max_errors
-  std::map<std::string, uint64_t, std::less<>> indices;          // index -> documents
-  std::map<std::string, uint64_t, std::less<>> text_patterns;    // text: pattern -> events
+  std::vector<Rejection> errors;      // the first max_errors
+  std::map<std::string, uint64_t, std::less<>> indices;        // index -> documents
+  std::map<std::string, uint64_t, std::less<>> text_patterns;  // text: pattern -> events
 };
 
 // Parses one whole file. InvalidArgument for an empty file, bad encoding (line and

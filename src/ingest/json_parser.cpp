@@ -97,8 +97,8 @@ class ObjectEmitter {
       for (const auto& kv : doc) names.push_back(kv.key());
       sales_ = SalesFieldMap::resolve(names);
       resolved_ = true;
-      out_.summary().kind =
-          sales_.layout() != SalesLayout::kNone ? DocumentKind::kSalesLine : DocumentKind::kLogEvent;
+      out_.summary().kind = sales_.layout() != SalesLayout::kNone ? DocumentKind::kSalesLine
+                                                                  : DocumentKind::kLogEvent;
     }
     if (sales_.layout() != SalesLayout::kNone) {
       auto t = normalize_sales_document(doc, sales_, time_);
@@ -140,7 +140,9 @@ std::string locate_json_error(std::string_view text) {
 
 bool looks_like_ndjson(std::string_view text) {
   size_t i = 0;
-  while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n')) ++i;
+  while (i < text.size() &&
+         (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
+    ++i;
   if (i >= text.size() || text[i] != '{') return false;
   const size_t eol = text.find('\n', i);
   if (eol == std::string_view::npos) return false;
@@ -163,7 +165,8 @@ Status parse_json_document(std::string_view text, const TimeContext& time, Docum
   if (auto error = parser.parse(text.data(), text.size(), true).get(root)) {
     if (error == simdjson::DEPTH_ERROR) return Error::invalid(describe(error, max_depth));
     const std::string where = locate_json_error(text);
-    return Error::invalid(fmt::format("the file is not valid JSON{}{}", where.empty() ? "" : ": ", where));
+    return Error::invalid(
+        fmt::format("the file is not valid JSON{}{}", where.empty() ? "" : ": ", where));
   }
   ObjectEmitter emitter(time, out);
 
@@ -194,8 +197,8 @@ Status parse_json_document(std::string_view text, const TimeContext& time, Docum
       out.reject(0, fmt::format("array element {} is not a JSON object", index));
       continue;
     }
-    COMPTOIR_TRY(emitter.emit(flatten(as<dom::object>(item)), 0,
-                              fmt::format("array element {}: ", index)));
+    COMPTOIR_TRY(
+        emitter.emit(flatten(as<dom::object>(item)), 0, fmt::format("array element {}: ", index)));
   }
   return {};
 }
@@ -228,7 +231,8 @@ Status parse_ndjson(std::string_view text, const TimeContext& time, DocumentEmit
       continue;
     }
     if (line.size() > max_line) {
-      out.reject(line_no, fmt::format("line is {} bytes, over the limit of {}", line.size(), max_line));
+      out.reject(line_no,
+                 fmt::format("line is {} bytes, over the limit of {}", line.size(), max_line));
       continue;
     }
     padded.assign(line);

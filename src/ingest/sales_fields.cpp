@@ -21,15 +21,24 @@ struct Spelling {
 };
 
 constexpr Spelling kOrderExport[] = {
-    {"timestamp", SalesRole::kTimestamp},      {"orderdate", SalesRole::kTimestamp},
-    {"date", SalesRole::kTimestamp},           {"orderid", SalesRole::kOrderId},
-    {"customerid", SalesRole::kCustomerId},    {"customercountry", SalesRole::kCountry},
-    {"country", SalesRole::kCountry},          {"productname", SalesRole::kProduct},
-    {"product", SalesRole::kProduct},          {"productcategory", SalesRole::kCategory},
-    {"category", SalesRole::kCategory},        {"quantity", SalesRole::kQuantity},
-    {"unitprice", SalesRole::kUnitPrice},      {"price", SalesRole::kUnitPrice},
-    {"totalamount", SalesRole::kTotal},        {"total", SalesRole::kTotal},
-    {"paymentmethod", SalesRole::kPaymentMethod}, {"orderstatus", SalesRole::kStatus},
+    {"timestamp", SalesRole::kTimestamp},
+    {"orderdate", SalesRole::kTimestamp},
+    {"date", SalesRole::kTimestamp},
+    {"orderid", SalesRole::kOrderId},
+    {"customerid", SalesRole::kCustomerId},
+    {"customercountry", SalesRole::kCountry},
+    {"country", SalesRole::kCountry},
+    {"productname", SalesRole::kProduct},
+    {"product", SalesRole::kProduct},
+    {"productcategory", SalesRole::kCategory},
+    {"category", SalesRole::kCategory},
+    {"quantity", SalesRole::kQuantity},
+    {"unitprice", SalesRole::kUnitPrice},
+    {"price", SalesRole::kUnitPrice},
+    {"totalamount", SalesRole::kTotal},
+    {"total", SalesRole::kTotal},
+    {"paymentmethod", SalesRole::kPaymentMethod},
+    {"orderstatus", SalesRole::kStatus},
     {"status", SalesRole::kStatus},
 };
 
@@ -81,7 +90,9 @@ bool absent(const json::value* v) {
   return v == nullptr || v->is_null() || (v->is_string() && trim(v->get_string()).empty());
 }
 
-std::string text_of(const json::value& v) { return std::string(trim(scalar_text(v))); }
+std::string text_of(const json::value& v) {
+  return std::string(trim(scalar_text(v)));
+}
 
 // An identifier written as a float by spreadsheets ("17850.0") reads "17850".
 std::string identifier_of(const json::value& v) {
@@ -93,7 +104,9 @@ std::string identifier_of(const json::value& v) {
   return s;
 }
 
-double round_cents(double v) { return std::round(v * 100.0) / 100.0; }
+double round_cents(double v) {
+  return std::round(v * 100.0) / 100.0;
+}
 
 }  // namespace
 
@@ -140,15 +153,16 @@ Result<EpochMillis> normalize_sales_document(json::object& doc, const SalesField
     }
     auto n = number_of(*v);
     if (!n) {
-      return Error::invalid(
-          fmt::format("{} '{}' is not a number", map.name(r), v->is_string() ? text_of(*v) : to_json_text(*v)));
+      return Error::invalid(fmt::format("{} '{}' is not a number", map.name(r),
+                                        v->is_string() ? text_of(*v) : to_json_text(*v)));
     }
     return std::optional<double>(*n);
   };
 
   // Time.
   const json::value* tv = value(SalesRole::kTimestamp);
-  if (absent(tv)) return Error::invalid(fmt::format("{} is missing", map.name(SalesRole::kTimestamp)));
+  if (absent(tv))
+    return Error::invalid(fmt::format("{} is missing", map.name(SalesRole::kTimestamp)));
   std::optional<EpochMillis> t;
   if (tv->is_string()) {
     t = parse_timestamp(std::string_view(tv->get_string()), ctx);
@@ -174,8 +188,10 @@ Result<EpochMillis> normalize_sales_document(json::object& doc, const SalesField
   // Text.
   std::string order_id, customer_id, country, product, category, payment, status;
   if (const json::value* v = value(SalesRole::kOrderId); !absent(v)) order_id = identifier_of(*v);
-  if (order_id.empty()) return Error::invalid(fmt::format("{} is missing", map.name(SalesRole::kOrderId)));
-  if (const json::value* v = value(SalesRole::kCustomerId); !absent(v)) customer_id = identifier_of(*v);
+  if (order_id.empty())
+    return Error::invalid(fmt::format("{} is missing", map.name(SalesRole::kOrderId)));
+  if (const json::value* v = value(SalesRole::kCustomerId); !absent(v))
+    customer_id = identifier_of(*v);
   if (const json::value* v = value(SalesRole::kCountry); !absent(v)) country = text_of(*v);
   if (const json::value* v = value(SalesRole::kProduct); !absent(v)) product = text_of(*v);
   if (const json::value* v = value(SalesRole::kCategory); !absent(v)) category = text_of(*v);

@@ -76,10 +76,9 @@ Status check_text_encoding(std::string_view bytes) {
     return Error::invalid("the file is UTF-16 or UTF-32 (byte order mark); upload UTF-8 text");
   }
   if (auto bad = find_invalid_utf8(bytes)) {
-    return Error::invalid(
-        fmt::format("invalid UTF-8 at line {}, column {} (byte offset {}): byte 0x{:02X}",
-                    bad->line, bad->column, bad->offset,
-                    static_cast<unsigned char>(bytes[bad->offset])));
+    return Error::invalid(fmt::format(
+        "invalid UTF-8 at line {}, column {} (byte offset {}): byte 0x{:02X}", bad->line,
+        bad->column, bad->offset, static_cast<unsigned char>(bytes[bad->offset])));
   }
   if (const void* nul = std::memchr(bytes.data(), '\0', bytes.size())) {
     const auto offset = static_cast<uint64_t>(static_cast<const char*>(nul) - bytes.data());

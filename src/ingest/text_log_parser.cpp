@@ -20,8 +20,12 @@ namespace json = boost::json;
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_space(char c) { return c == ' ' || c == '\t'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_space(char c) {
+  return c == ' ' || c == '\t';
+}
 
 std::string_view skip_spaces(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
@@ -34,7 +38,9 @@ std::string_view rtrim(std::string_view s) {
 }
 
 // The text up to the first space (or the whole text).
-std::string_view token(std::string_view s) { return s.substr(0, s.find(' ')); }
+std::string_view token(std::string_view s) {
+  return s.substr(0, s.find(' '));
+}
 
 bool all_digits(std::string_view s) {
   if (s.empty()) return false;
@@ -53,8 +59,8 @@ bool is_level_word(std::string_view w) {
   }
   const std::string_view u(up, w.size());
   static constexpr std::string_view kLevels[] = {
-      "TRACE", "DEBUG", "INFO",  "NOTICE", "WARN",  "WARNING",   "ERROR",  "ERR",
-      "CRIT",  "CRITICAL", "FATAL", "ALERT", "EMERG", "EMERGENCY", "SEVERE"};
+      "TRACE", "DEBUG",    "INFO",  "NOTICE", "WARN",  "WARNING",   "ERROR", "ERR",
+      "CRIT",  "CRITICAL", "FATAL", "ALERT",  "EMERG", "EMERGENCY", "SEVERE"};
   for (std::string_view l : kLevels) {
     if (u == l) return true;
   }
@@ -113,7 +119,8 @@ bool parse_bracketed(std::string_view line, const TimeContext& ctx, LogLine& out
       if (e == std::string_view::npos) break;
       const std::string_view inner = r.substr(1, e - 1);
       if (inner.substr(0, 7) == "client ") out.ip = strip_port(inner.substr(7));
-      if (inner.substr(0, 4) == "pid ") out.pid = token(inner.substr(4)).substr(0, inner.substr(4).find(':'));
+      if (inner.substr(0, 4) == "pid ")
+        out.pid = token(inner.substr(4)).substr(0, inner.substr(4).find(':'));
       r = skip_spaces(r.substr(e + 1));
     }
     return true;
@@ -214,7 +221,7 @@ bool read_pri(std::string_view& rest, LogLine& out) {
       pri > 191) {
     return false;
   }
-  static constexpr std::string_view kSeverity[] = {"EMERG", "ALERT",  "CRIT", "ERROR",
+  static constexpr std::string_view kSeverity[] = {"EMERG",   "ALERT",  "CRIT", "ERROR",
                                                    "WARNING", "NOTICE", "INFO", "DEBUG"};
   out.level = kSeverity[pri % 8];
   out.facility = pri / 8;
@@ -348,7 +355,8 @@ std::optional<double> response_time_ms(std::string_view rest) {
       if (auto v = parse_decimal(tok)) return *v * 1000;
       continue;
     }
-    if (tok.size() >= 2 && tok.front() == '"' && tok.back() == '"') tok = tok.substr(1, tok.size() - 2);
+    if (tok.size() >= 2 && tok.front() == '"' && tok.back() == '"')
+      tok = tok.substr(1, tok.size() - 2);
     if (auto v = parse_decimal(tok)) {
       return tok.find('.') != std::string_view::npos ? *v * 1000 : *v / 1000;
     }
@@ -440,7 +448,9 @@ bool parse_hdfs(std::string_view line, const TimeContext& ctx, LogLine& out) {
   if (line.size() < 20 || line[6] != ' ' || line[13] != ' ') return false;
   const std::string_view d = line.substr(0, 6), c = line.substr(7, 6);
   if (!all_digits(d) || !all_digits(c)) return false;
-  auto two = [](std::string_view s, size_t i) { return unsigned((s[i] - '0') * 10 + (s[i + 1] - '0')); };
+  auto two = [](std::string_view s, size_t i) {
+    return unsigned((s[i] - '0') * 10 + (s[i + 1] - '0'));
+  };
   CivilTime t;
   t.year = 2000 + two(d, 0);
   t.month = two(d, 2);
@@ -486,8 +496,8 @@ bool parse_log4j_short(std::string_view line, const TimeContext& ctx, LogLine& o
 
 using LayoutParser = bool (*)(std::string_view, const TimeContext&, LogLine&);
 constexpr std::array<LayoutParser, 8> kLayouts = {
-    parse_bracketed, parse_iso_led,  parse_access,    parse_syslog_5424,
-    parse_syslog_3164, parse_hdfs, parse_log4j_short, nullptr};
+    parse_bracketed,   parse_iso_led, parse_access,      parse_syslog_5424,
+    parse_syslog_3164, parse_hdfs,    parse_log4j_short, nullptr};
 constexpr size_t kLayoutCount = kLayouts.size() - 1;
 
 // Whether an unrecognised line continues the previous event.
@@ -501,7 +511,8 @@ bool is_continuation(std::string_view line) {
   const std::string_view name = line.substr(0, line.find_first_of(": "));
   if (name.find('.') == std::string_view::npos) return false;
   for (char c : name) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '$')) return false;
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '$'))
+      return false;
   }
   return name.ends_with("Exception") || name.ends_with("Error") || name.ends_with("Throwable");
 }
@@ -530,7 +541,8 @@ void for_each_key_value(std::string_view msg, F&& f) {
       } else {
         const size_t end = std::min(msg.find(' ', i), msg.size());
         value = msg.substr(i, end - i);
-        while (!value.empty() && (value.back() == ',' || value.back() == ';')) value.remove_suffix(1);
+        while (!value.empty() && (value.back() == ',' || value.back() == ';'))
+          value.remove_suffix(1);
         i = end;
       }
       f(key, value);
@@ -541,8 +553,8 @@ void for_each_key_value(std::string_view msg, F&& f) {
 
 bool reserved_key(std::string_view k) {
   static constexpr std::string_view kReserved[] = {
-      "@timestamp", "Level", "Service", "Message", "User",        "IP",
-      "Duration",   "host",  "pid",     "thread",  "source_file", "source_format", "log_format"};
+      "@timestamp", "Level", "Service", "Message",     "User",          "IP",        "Duration",
+      "host",       "pid",   "thread",  "source_file", "source_format", "log_format"};
   for (std::string_view r : kReserved) {
     if (k == r) return true;
   }
@@ -580,9 +592,11 @@ json::object build_document(const LogLine& l) {
       // user=..., ip=..., duration_ms=... also give the canonical fields.
       const auto role = log_role_of(key);
       if (role == LogRole::kUser && !doc.contains("User")) doc.emplace("User", value);
-      if (role == LogRole::kIp && !doc.contains("IP") && is_ip_address(value)) doc.emplace("IP", value);
+      if (role == LogRole::kIp && !doc.contains("IP") && is_ip_address(value))
+        doc.emplace("IP", value);
       if (role == LogRole::kDuration && !doc.contains("Duration")) {
-        if (auto d = parse_decimal(value)) doc.emplace("Duration", static_cast<int64_t>(std::llround(*d)));
+        if (auto d = parse_decimal(value))
+          doc.emplace("Duration", static_cast<int64_t>(std::llround(*d)));
       }
     });
   }
@@ -645,7 +659,8 @@ Status parse_text_log(std::string_view text, const TimeContext& time, DocumentEm
     }
     if (line.size() > max_line) {
       COMPTOIR_TRY(flush());
-      out.reject(line_no, fmt::format("line is {} bytes, over the limit of {}", line.size(), max_line));
+      out.reject(line_no,
+                 fmt::format("line is {} bytes, over the limit of {}", line.size(), max_line));
       continue;
     }
 

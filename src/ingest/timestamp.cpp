@@ -10,7 +10,9 @@ namespace {
 
 constexpr int64_t kMillisPerDay = 86'400'000;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // A cursor over text with the small steps every timestamp form is made of.
 struct Scanner {
@@ -152,9 +154,8 @@ void civil_from_days(int64_t z, int64_t& year, unsigned& month, unsigned& day) {
 }
 
 bool CivilTime::valid() const {
-  return month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month) &&
-         hour <= 23 && minute <= 59 && second <= 60 && millis <= 999 && year >= 1 &&
-         year <= 9999;
+  return month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month) && hour <= 23 &&
+         minute <= 59 && second <= 60 && millis <= 999 && year >= 1 && year <= 9999;
 }
 
 EpochMillis CivilTime::to_utc(const TimeZone& zone) const {
@@ -187,7 +188,8 @@ std::optional<CivilTime> parse_iso8601(std::string_view text, size_t* consumed) 
   ++sc.i;
   if (!sc.digits(2, t.month) || !sc.lit(sep) || !sc.digits(2, t.day)) return std::nullopt;
   // The date alone, or a date-time with 'T' or one space.
-  if ((sc.peek() == 'T' || sc.peek() == ' ') && sc.i + 1 < text.size() && is_digit(text[sc.i + 1])) {
+  if ((sc.peek() == 'T' || sc.peek() == ' ') && sc.i + 1 < text.size() &&
+      is_digit(text[sc.i + 1])) {
     const size_t save = sc.i;
     ++sc.i;
     CivilTime with_clock = t;
@@ -287,8 +289,8 @@ std::optional<CivilTime> parse_us_datetime(std::string_view text, size_t* consum
 EpochMillis syslog_to_utc(CivilTime t, const TimeContext& ctx) {
   int64_t ref_year = 0;
   unsigned ref_month = 0, ref_day = 0;
-  civil_from_days(ctx.reference / kMillisPerDay - (ctx.reference % kMillisPerDay < 0),
-                  ref_year, ref_month, ref_day);
+  civil_from_days(ctx.reference / kMillisPerDay - (ctx.reference % kMillisPerDay < 0), ref_year,
+                  ref_month, ref_day);
   t.year = ref_year;
   if (!t.valid()) t.year = ref_year - 1;  // Feb 29 in a common year
   EpochMillis v = t.to_utc(ctx.zone);

@@ -8,7 +8,9 @@ namespace comptoir::ingest {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -114,7 +116,8 @@ std::optional<int64_t> parse_integer(std::string_view text) {
 std::optional<double> number_of(const boost::json::value& v) {
   if (v.is_int64()) return static_cast<double>(v.get_int64());
   if (v.is_uint64()) return static_cast<double>(v.get_uint64());
-  if (v.is_double()) return std::isfinite(v.get_double()) ? std::optional(v.get_double()) : std::nullopt;
+  if (v.is_double())
+    return std::isfinite(v.get_double()) ? std::optional(v.get_double()) : std::nullopt;
   if (v.is_string()) return parse_decimal(std::string_view(v.get_string()));
   return std::nullopt;
 }

@@ -559,7 +559,9 @@ Status Index::merge_locked(bool force) {
     if (group.empty()) return {};
     if (dir_) COMPTOIR_TRY(flush_locked());  // merge only committed segments
     std::vector<MergeInput> inputs;
-    for (size_t gi : group) inputs.push_back(MergeInput{segs_[gi].reader, std::make_shared<const Bitmap>(*segs_[gi].deleted)});
+    for (size_t gi : group)
+      inputs.push_back(
+          MergeInput{segs_[gi].reader, std::make_shared<const Bitmap>(*segs_[gi].deleted)});
     auto merged = merge_segments(inputs);
     if (!merged) return merged.error();
     Seg out;

@@ -14,11 +14,74 @@ namespace comptoir::engine {
 namespace json = boost::json;
 
 namespace {
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
+
 constexpr uint32_t kNoDoc = UINT32_MAX;
+
+// Open-addressing term -> id table with term bytes in a chunked arena (stable views, no
+// allocation per term): the hottest structure of indexing.
+class TermTable {
+ public:
+  TermTable() : slots_(1024, 0) {}
+  // The id of `t`, adding it when new (inserted = true).
+  uint32_t find_or_insert(std::string_view t, bool& inserted) {
+    const uint64_t h = std::hash<std::string_view>{}(t);
+    size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      uint32_t slot = slots_[i];
+      if (slot == 0) {
+        uint32_t id = static_cast<uint32_t>(terms_.size());
+        terms_.push_back(store(t));
+        hashes_.push_back(h);
+        slots_[i] = id + 1;
+        inserted = true;
+        if (terms_.size() * 2 > slots_.size()) grow();
+        return id;
+      }
+      if (hashes_[slot - 1] == h && terms_[slot - 1] == t) {
+        inserted = false;
+        return slot - 1;
+      }
+    }
+  }
+  const std::vector<std::string_view>& terms() const { return terms_; }
+
+ private:
+  std::string_view store(std::string_view t) {
+    constexpr size_t kChunk = 64 * 1024;
+    if (t.size() > kChunk / 4) {
+      chunks_.push_back(std::make_unique<char[]>(t.size()));
+      std::memcpy(chunks_.back().get(), t.data(), t.size());
+      return std::string_view(chunks_.back().get(), t.size());
+    }
+    if (cur_ == nullptr || used_ + t.size() > kChunk) {
+      chunks_.push_back(std::make_unique<char[]>(kChunk));
+      cur_ = chunks_.back().get();
+      used_ = 0;
+    }
+    char* p = cur_ + used_;
+    std::memcpy(p, t.data(), t.size());
+    used_ += t.size();
+    return std::string_view(p, t.size());
+  }
+  void grow() {
+    std::vector<uint32_t> next(slots_.size() * 2, 0);
+    size_t mask = next.size() - 1;
+    for (uint32_t id = 0; id < terms_.size(); ++id) {
+      size_t i = hashes_[id] & mask;
+      while (next[i] != 0) i = (i + 1) & mask;
+      next[i] = id + 1;
+    }
+    slots_ = std::move(next);
+  }
+
+  std::vector<uint32_t> slots_;  // id + 1; 0 = empty
+  std::vector<uint64_t> hashes_;
+  std::vector<std::string_view> terms_;
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  char* cur_ = nullptr;  // the chunk small terms go to
+  size_t used_ = 0;
+};
+
 }  // namespace
 
 struct SegmentBuilder::TermField {
@@ -26,8 +89,8 @@ struct SegmentBuilder::TermField {
   FieldType type = FieldType::kKeyword;
   bool text = false;
   bool doc_values = true;
-  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> ids;
-  std::vector<std::string_view> terms;  // views of the map's keys (stable in unordered_map)
+  TermTable table;
+  std::vector<std::string_view> terms;  // views into the table's arena
   std::vector<std::vector<uint32_t>> docs;
   std::vector<std::vector<uint8_t>> freqs;
   std::vector<uint32_t> last_doc;
@@ -37,11 +100,10 @@ struct SegmentBuilder::TermField {
   uint64_t sum_ttf = 0;
 
   uint32_t term_id(std::string_view t) {
-    auto it = ids.find(t);
-    if (it != ids.end()) return it->second;
-    uint32_t id = static_cast<uint32_t>(terms.size());
-    auto [pos, inserted] = ids.emplace(std::string(t), id);
-    terms.push_back(pos->first);
+    bool inserted = false;
+    uint32_t id = table.find_or_insert(t, inserted);
+    if (!inserted) return id;
+    terms.push_back(table.terms()[id]);
     docs.emplace_back();
     if (text) freqs.emplace_back();
     last_doc.push_back(kNoDoc);
@@ -191,15 +253,17 @@ std::string SegmentBuilder::finish() {
     const uint32_t n = static_cast<uint32_t>(f.terms.size());
     std::vector<uint32_t> order(n);
     std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return f.terms[a] < f.terms[b]; });
+    std::sort(order.begin(), order.end(),
+              [&](uint32_t a, uint32_t b) { return f.terms[a] < f.terms[b]; });
     std::vector<uint32_t> ord_of(n);
     for (uint32_t o = 0; o < n; ++o) ord_of[order[o]] = o;
     std::vector<std::string_view> sorted(n);
     for (uint32_t o = 0; o < n; ++o) sorted[o] = f.terms[order[o]];
-    w.write_terms(m, sorted, f.text, [&](uint32_t o, std::vector<uint32_t>& docs, std::vector<uint8_t>& freqs) {
-      docs = std::move(f.docs[order[o]]);
-      if (f.text) freqs = std::move(f.freqs[order[o]]);
-    });
+    w.write_terms(m, sorted, f.text,
+                  [&](uint32_t o, std::vector<uint32_t>& docs, std::vector<uint8_t>& freqs) {
+                    docs = std::move(f.docs[order[o]]);
+                    if (f.text) freqs = std::move(f.freqs[order[o]]);
+                  });
     if (f.text) {
       std::vector<uint8_t> norms(n_docs, 0);
       for (auto [d, len] : f.lengths) norms[d] = encode_norm(len);
@@ -216,7 +280,8 @@ std::string SegmentBuilder::finish() {
       while (i < f.dv.size()) {
         size_t j = i;
         per.clear();
-        while (j < f.dv.size() && f.dv[j].first == f.dv[i].first) per.push_back(ord_of[f.dv[j++].second]);
+        while (j < f.dv.size() && f.dv[j].first == f.dv[i].first)
+          per.push_back(ord_of[f.dv[j++].second]);
         std::sort(per.begin(), per.end());
         for (uint32_t o : per) {
           docs.push_back(f.dv[i].first);

@@ -7,7 +7,7 @@ namespace comptoir::engine {
 
 namespace {
 
-[[maybe_unused]] std::array<uint32_t, 256> make_crc_table() {
+std::array<uint32_t, 256> make_crc_table() {
   std::array<uint32_t, 256> t{};
   for (uint32_t i = 0; i < 256; ++i) {
     uint32_t c = i;
@@ -38,26 +38,34 @@ constexpr int kNumFreeValues = 255 - kMaxInt4;
 
 }  // namespace
 
-uint32_t crc32c(const void* data, size_t n, uint32_t crc) {
-#if defined(__SSE4_2__)
+#if defined(__x86_64__)
+static __attribute__((target("sse4.2"))) uint32_t crc32c_hw(const void* data, size_t n,
+                                                            uint32_t crc) {
   const auto* p = static_cast<const unsigned char*>(data);
-  crc = ~crc;
+  uint64_t c = ~crc;
   while (n >= 8) {
     uint64_t v;
     std::memcpy(&v, p, 8);
-    crc = static_cast<uint32_t>(__builtin_ia32_crc32di(crc, v));
+    c = __builtin_ia32_crc32di(c, v);
     p += 8;
     n -= 8;
   }
-  while (n-- > 0) crc = __builtin_ia32_crc32qi(crc, *p++);
-  return ~crc;
-#else
+  uint32_t c32 = static_cast<uint32_t>(c);
+  while (n-- > 0) c32 = __builtin_ia32_crc32qi(c32, *p++);
+  return ~c32;
+}
+#endif
+
+uint32_t crc32c(const void* data, size_t n, uint32_t crc) {
+#if defined(__x86_64__)
+  static const bool hw = __builtin_cpu_supports("sse4.2");
+  if (hw) return crc32c_hw(data, n, crc);
+#endif
   static const std::array<uint32_t, 256> table = make_crc_table();
   const auto* p = static_cast<const unsigned char*>(data);
   crc = ~crc;
   while (n-- > 0) crc = table[(crc ^ *p++) & 0xFF] ^ (crc >> 8);
   return ~crc;
-#endif
 }
 
 uint8_t encode_norm(uint32_t i) {

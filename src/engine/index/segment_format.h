@@ -1,4 +1,4 @@
-// The segment file format, shared by SegmentWriter (segment_builder.cpp) and
+// The segment file format, shared by SegmentWriter (segment_writer.cpp) and
 // SegmentReader. Little-endian; every section starts on a 32-byte boundary (frozen
 // roaring views need it); a segment is read in place from a heap buffer or an mmap.
 //
@@ -7,13 +7,15 @@
 //
 // Sections, located by offsets in meta, per field:
 //   terms      u32 n | u32 offsets[n+1] (into the blob) | blob: sorted terms, back to back
-//   postings   u64 entry[n+1] (absolute); entry = u32 card | u32 kind | u32 frozen_len | u32 0 |
+//   postings   u64 entry[n+1] (absolute offsets; bit 63 set = one doc inline: freq << 32 | doc);
+//              entry = u32 card | u32 kind | u32 frozen_len | u32 0 |
 //              kind 0: u32 docs[card]; kind 1: pad to 32 | frozen roaring | then, text only,
 //              u8 freqs[card] (clamped at 255). Unique fields (_id) instead: u32 doc[n].
 //   norms      u8[doc_count], Lucene SmallFloat-encoded field lengths (text)
 //   exists     frozen roaring of the docs with a value
-//   doc values single: T values[doc_count] (keyword ords: UINT32_MAX = none);
-//              multi: u32 starts[doc_count+1] | T values[] ; T = i64, f64 or u32 ordinal
+//   doc values single: values[doc_count]; multi: u32 starts[doc_count+1] | values[].
+//              keyword ordinals: 1/2/4 bytes (all ones = none); integers: value - dv_base in
+//              1/2/4/8 bytes (single-valued: + 1, 0 = none); doubles: 8 bytes.
 //   stored     see store/stored_fields.h
 #pragma once
 

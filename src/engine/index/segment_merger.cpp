@@ -23,14 +23,16 @@ struct FieldShape {
 
 // Term fields: merged dictionary, remapped postings, norms, ordinals.
 void merge_term_field(SegmentWriter& w, const std::string& name, const FieldShape& shape,
-                      const std::vector<MergeInput>& in, const std::vector<std::vector<uint32_t>>& remap,
-                      uint32_t n_docs) {
+                      const std::vector<MergeInput>& in,
+                      const std::vector<std::vector<uint32_t>>& remap, uint32_t n_docs) {
   const bool text = shape.kind == StorageKind::kText;
   std::vector<const FieldReader*> fr(in.size());
   for (size_t s = 0; s < in.size(); ++s) fr[s] = in[s].reader->field(name);
   // K-way merge of the sorted dictionaries.
   using Cursor = std::pair<std::string_view, size_t>;  // (term, segment)
-  auto cmp = [](const Cursor& a, const Cursor& b) { return a.first > b.first || (a.first == b.first && a.second > b.second); };
+  auto cmp = [](const Cursor& a, const Cursor& b) {
+    return a.first > b.first || (a.first == b.first && a.second > b.second);
+  };
   std::priority_queue<Cursor, std::vector<Cursor>, decltype(cmp)> heap(cmp);
   std::vector<uint32_t> pos(in.size(), 0);
   std::vector<std::vector<uint32_t>> ord_map(in.size());
@@ -63,8 +65,9 @@ void merge_term_field(SegmentWriter& w, const std::string& name, const FieldShap
         if (nd != kDeleted) {
           d.push_back(nd);
           if (text) {
-            f.push_back(p.freqs[i]);
-            sum_ttf += p.freqs[i];
+            uint32_t fq = p.freq_at(i);
+            f.push_back(static_cast<uint8_t>(fq));
+            sum_ttf += fq;
           }
         }
         ++i;
@@ -80,10 +83,11 @@ void merge_term_field(SegmentWriter& w, const std::string& name, const FieldShap
   json::object m;
   m["name"] = name;
   m["type"] = shape.type_name;
-  w.write_terms(m, terms, text, [&](uint32_t t, std::vector<uint32_t>& out, std::vector<uint8_t>& fout) {
-    out = std::move(docs[t]);
-    if (text) fout = std::move(freqs[t]);
-  });
+  w.write_terms(m, terms, text,
+                [&](uint32_t t, std::vector<uint32_t>& out, std::vector<uint8_t>& fout) {
+                  out = std::move(docs[t]);
+                  if (text) fout = std::move(freqs[t]);
+                });
   bool has_dv = false;
   for (size_t s = 0; s < in.size(); ++s) {
     if (fr[s] == nullptr) continue;
@@ -120,8 +124,8 @@ void merge_term_field(SegmentWriter& w, const std::string& name, const FieldShap
 
 template <typename T>
 void merge_column_field(SegmentWriter& w, const std::string& name, const FieldShape& shape,
-                        const std::vector<MergeInput>& in, const std::vector<std::vector<uint32_t>>& remap,
-                        uint32_t n_docs) {
+                        const std::vector<MergeInput>& in,
+                        const std::vector<std::vector<uint32_t>>& remap, uint32_t n_docs) {
   std::vector<uint32_t> docs, exists;
   std::vector<T> values;
   for (size_t s = 0; s < in.size(); ++s) {
@@ -145,7 +149,8 @@ void merge_column_field(SegmentWriter& w, const std::string& name, const FieldSh
     w.add_field(std::move(m));
     return;
   }
-  if (docs.size() == n_docs && exists.size() == n_docs) m["dv_sorted"] = std::is_sorted(values.begin(), values.end());
+  if (docs.size() == n_docs && exists.size() == n_docs)
+    m["dv_sorted"] = std::is_sorted(values.begin(), values.end());
   w.write_column<T>(m, n_docs, docs, values, T{});
   auto [mn, mx] = std::minmax_element(values.begin(), values.end());
   m["min"] = *mn;
@@ -166,7 +171,8 @@ Result<std::string> merge_segments(const std::vector<MergeInput>& in) {
   }
   std::map<std::string, FieldShape> fields;
   for (const auto& input : in)
-    for (const auto& [name, f] : input.reader->fields()) fields.emplace(name, FieldShape{f.type_name, f.kind});
+    for (const auto& [name, f] : input.reader->fields())
+      fields.emplace(name, FieldShape{f.type_name, f.kind});
   SegmentWriter w;
   for (const auto& [name, shape] : fields) {
     switch (shape.kind) {
@@ -191,7 +197,8 @@ Result<std::string> merge_segments(const std::vector<MergeInput>& in) {
           if (remap[s][doc] != kDeleted) stored.add(id, source);
         }));
   }
-  if (stored.doc_count() != n_docs) return Error::corruption("merge: stored documents do not match doc counts");
+  if (stored.doc_count() != n_docs)
+    return Error::corruption("merge: stored documents do not match doc counts");
   return w.finish(n_docs, stored);
 }
 

@@ -69,6 +69,7 @@ uint32_t FieldReader::lower_bound(std::string_view t) const {
 uint32_t FieldReader::doc_freq(uint32_t t) const {
   if (unique_) return 1;
   uint64_t off = load_le<uint64_t>(postings_ + 8 * t);
+  if (off >> 63) return 1;
   return load_le<uint32_t>(base_ + off);
 }
 
@@ -80,6 +81,11 @@ Postings FieldReader::postings(uint32_t t) const {
     return p;
   }
   uint64_t off = load_le<uint64_t>(postings_ + 8 * t);
+  if (off >> 63) {  // a single doc, inline
+    p.docs.add(static_cast<uint32_t>(off));
+    if (text_) p.single_freq = static_cast<uint8_t>(off >> 32);
+    return p;
+  }
   const char* e = base_ + off;
   uint32_t card = load_le<uint32_t>(e);
   uint32_t kind = load_le<uint32_t>(e + 4);
@@ -170,6 +176,9 @@ Result<std::shared_ptr<const SegmentReader>> SegmentReader::open(
     if (fo.contains("dv_starts")) f.dv_starts_ = b + u64(fo, "dv_starts");
     if (const json::value* sd = fo.if_contains("dv_sorted"); sd && sd->is_bool())
       f.sorted_by_doc_ = sd->get_bool();
+    if (fo.contains("dv_width")) f.dv_width_ = static_cast<uint32_t>(u64(fo, "dv_width"));
+    if (const json::value* base = fo.if_contains("dv_base"); base && base->is_number())
+      f.dv_base_ = base->to_number<int64_t>();
     if (const json::value* mn = fo.if_contains("min")) {
       if (f.kind == StorageKind::kDouble) {
         f.min_double = mn->to_number<double>();

@@ -31,10 +31,14 @@ class SegmentData {
 struct Postings {
   Bitmap docs;
   const uint8_t* freqs = nullptr;  // text fields: freq of the i-th doc (in doc order)
+  uint8_t single_freq = 0;         // a one-doc posting stored inline
   uint32_t freq(uint32_t doc) const {
+    if (single_freq != 0) return single_freq;
     if (freqs == nullptr) return 1;
     return freqs[docs.rank(doc) - 1];
   }
+  // Frequency of the i-th doc in doc order.
+  uint32_t freq_at(size_t i) const { return single_freq ? single_freq : freqs ? freqs[i] : 1; }
 };
 
 class FieldReader {
@@ -62,33 +66,50 @@ class FieldReader {
   bool has_norms() const { return norms_ != nullptr; }
   const Bitmap& exists() const { return exists_; }
 
-  // Doc values: calls f(value) for each value of `doc` in ascending order.
+  // Doc values: calls f(value) for each value of `doc` in ascending order. T is
+  // uint32_t (keyword ordinals), int64_t or double, per the field's storage kind.
   bool has_doc_values() const { return dv_values_ != nullptr; }
   template <typename T, typename F>
   void values(uint32_t doc, F&& f) const {
     if (dv_values_ == nullptr) return;
     if (dv_starts_ == nullptr) {
-      T v = load_le<T>(dv_values_ + sizeof(T) * doc);
       if constexpr (std::is_same_v<T, uint32_t>) {
-        if (v == UINT32_MAX) return;
+        uint32_t o = ord_at(doc);
+        if (o != UINT32_MAX) f(o);
+      } else if constexpr (std::is_same_v<T, int64_t>) {
+        uint64_t raw = raw_at(doc);
+        if (raw != 0) f(static_cast<int64_t>(static_cast<uint64_t>(dv_base_) + raw - 1));
       } else {
-        if (v == T{} && !exists_.contains(doc)) return;
+        double v = load_le<double>(dv_values_ + 8 * size_t(doc));
+        if (v != 0 || exists_.contains(doc)) f(v);
       }
-      f(v);
       return;
     }
     uint32_t a = load_le<uint32_t>(dv_starts_ + 4 * doc),
              b = load_le<uint32_t>(dv_starts_ + 4 * (doc + 1));
-    for (uint32_t i = a; i < b; ++i) f(load_le<T>(dv_values_ + sizeof(T) * i));
+    for (uint32_t i = a; i < b; ++i) {
+      if constexpr (std::is_same_v<T, uint32_t>) {
+        f(ord_at(i));
+      } else if constexpr (std::is_same_v<T, int64_t>) {
+        f(static_cast<int64_t>(static_cast<uint64_t>(dv_base_) + raw_at(i)));
+      } else {
+        f(load_le<double>(dv_values_ + 8 * size_t(i)));
+      }
+    }
   }
   bool single_valued() const { return dv_starts_ == nullptr; }
+  // Single-valued columns only: the value of `doc`, if it has one.
+  bool single_int(uint32_t doc, int64_t& out) const {
+    uint64_t raw = raw_at(doc);
+    out = static_cast<int64_t>(static_cast<uint64_t>(dv_base_) + raw - 1);
+    return raw != 0;
+  }
+  bool single_double(uint32_t doc, double& out) const {
+    out = load_le<double>(dv_values_ + 8 * size_t(doc));
+    return out != 0 || exists_.contains(doc);
+  }
   // Single-valued, every doc has a value, non-decreasing in doc order (time-ordered data).
   bool sorted_by_doc() const { return sorted_by_doc_; }
-  // Single-valued columns only: the raw slot (0 / UINT32_MAX when absent).
-  template <typename T>
-  T raw_value(uint32_t doc) const {
-    return load_le<T>(dv_values_ + sizeof(T) * doc);
-  }
 
  private:
   friend class SegmentReader;
@@ -104,6 +125,26 @@ class FieldReader {
   const char* dv_values_ = nullptr;
   const char* dv_starts_ = nullptr;
   bool sorted_by_doc_ = false;
+  uint32_t dv_width_ = 8;
+  int64_t dv_base_ = 0;
+
+  uint64_t raw_at(size_t i) const {
+    switch (dv_width_) {
+      case 1:
+        return static_cast<uint8_t>(dv_values_[i]);
+      case 2:
+        return load_le<uint16_t>(dv_values_ + 2 * i);
+      case 4:
+        return load_le<uint32_t>(dv_values_ + 4 * i);
+      default:
+        return load_le<uint64_t>(dv_values_ + 8 * i);
+    }
+  }
+  uint32_t ord_at(size_t i) const {
+    uint64_t raw = raw_at(i);
+    uint64_t none = dv_width_ >= 4 ? 0xFFFFFFFFull : (uint64_t{1} << (8 * dv_width_)) - 1;
+    return raw == none ? UINT32_MAX : static_cast<uint32_t>(raw);
+  }
 };
 
 class SegmentReader {

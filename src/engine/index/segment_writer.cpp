@@ -1,6 +1,8 @@
 // SegmentWriter: the byte-level writer of segment files (layout in segment_format.h).
 #include "engine/index/segment_writer.h"
 
+#include <algorithm>
+
 #include "engine/query/bitmap.h"
 
 namespace comptoir::engine {
@@ -11,10 +13,12 @@ namespace {
 constexpr uint32_t kArrayPostingMax = 16;
 }
 
-SegmentWriter::SegmentWriter() : w_(bytes_) { w_.put_bytes(kSegmentMagic, 8); }
+SegmentWriter::SegmentWriter() : w_(bytes_) {
+  w_.put_bytes(kSegmentMagic, 8);
+}
 
-void SegmentWriter::write_terms(json::object& m, const std::vector<std::string_view>& terms, bool text,
-                                const PostingsSource& postings) {
+void SegmentWriter::write_terms(json::object& m, const std::vector<std::string_view>& terms,
+                                bool text, const PostingsSource& postings) {
   const uint32_t n = static_cast<uint32_t>(terms.size());
   w_.align();
   m["terms"] = w_.offset();
@@ -60,6 +64,13 @@ void SegmentWriter::write_terms(json::object& m, const std::vector<std::string_v
     uint64_t off = w_.offset();
     std::memcpy(w_.raw().data() + table + 8 * i, &off, 8);
     uint32_t card = static_cast<uint32_t>(d.size());
+    if (card == 1) {  // inline in the table: bit 63 | freq << 32 | doc
+      uint64_t f = text ? all_freqs[i][0] : 1;
+      uint64_t inline_entry = (uint64_t{1} << 63) | (f << 32) | d[0];
+      std::memcpy(w_.raw().data() + table + 8 * i, &inline_entry, 8);
+      std::vector<uint32_t>().swap(all_docs[i]);
+      continue;
+    }
     w_.put<uint32_t>(card);
     if (card <= kArrayPostingMax) {
       w_.put<uint32_t>(0);
@@ -103,9 +114,41 @@ void SegmentWriter::write_exists(json::object& m, const std::vector<uint32_t>& s
   m["docs_with_field"] = sorted_docs.size();
 }
 
+namespace {
+
+size_t width_for(uint64_t max_raw) {
+  if (max_raw < 0xFF) return 1;
+  if (max_raw < 0xFFFF) return 2;
+  if (max_raw < 0xFFFFFFFFull) return 4;
+  return 8;
+}
+
+void put_width(ByteWriter& w, uint64_t v, size_t width) {
+  switch (width) {
+    case 1:
+      w.put<uint8_t>(static_cast<uint8_t>(v));
+      break;
+    case 2:
+      w.put<uint16_t>(static_cast<uint16_t>(v));
+      break;
+    case 4:
+      w.put<uint32_t>(static_cast<uint32_t>(v));
+      break;
+    default:
+      w.put<uint64_t>(v);
+      break;
+  }
+}
+
+}  // namespace
+
+// Ordinals are stored in 1, 2 or 4 bytes (all ones = no value); integers as the
+// offset from the column's minimum in 1-8 bytes (single-valued: offset + 1, 0 = no
+// value); doubles as 8 bytes (no value: 0, with the exists bitmap deciding).
 template <typename T>
-void SegmentWriter::write_column(json::object& m, uint32_t doc_count, const std::vector<uint32_t>& docs,
-                                 const std::vector<T>& values, T missing) {
+void SegmentWriter::write_column(json::object& m, uint32_t doc_count,
+                                 const std::vector<uint32_t>& docs, const std::vector<T>& values,
+                                 T missing) {
   bool single = true;
   for (size_t i = 1; i < docs.size(); ++i) {
     if (docs[i] == docs[i - 1]) {
@@ -113,13 +156,49 @@ void SegmentWriter::write_column(json::object& m, uint32_t doc_count, const std:
       break;
     }
   }
+  size_t width = sizeof(T);
+  uint64_t base = 0;
+  if constexpr (std::is_same_v<T, uint32_t>) {
+    uint64_t max_ord = 0;
+    for (T v : values) max_ord = std::max<uint64_t>(max_ord, v);
+    width = std::min<size_t>(4, width_for(max_ord + 1));
+  } else if constexpr (std::is_same_v<T, int64_t>) {
+    if (!values.empty()) {
+      auto [mn, mx] = std::minmax_element(values.begin(), values.end());
+      base = static_cast<uint64_t>(*mn);
+      width = width_for(static_cast<uint64_t>(*mx) - base + 1);
+    }
+    m["dv_base"] = static_cast<int64_t>(base);
+  }
+  m["dv_width"] = width;
+  auto encode = [&](T v, bool present_offset) -> uint64_t {
+    if constexpr (std::is_same_v<T, uint32_t>) {
+      return v == UINT32_MAX ? (width == 4 ? 0xFFFFFFFFull : (uint64_t{1} << (8 * width)) - 1) : v;
+    } else if constexpr (std::is_same_v<T, int64_t>) {
+      return static_cast<uint64_t>(v) - base + (present_offset ? 1 : 0);
+    } else {
+      uint64_t bits;
+      std::memcpy(&bits, &v, 8);
+      return bits;
+    }
+  };
   w_.align();
   if (single) {
     m["dv_mode"] = "single";
     m["dv_values"] = w_.offset();
     std::vector<T> col(doc_count, missing);
-    for (size_t i = 0; i < docs.size(); ++i) col[docs[i]] = values[i];
-    w_.put_bytes(col.data(), col.size() * sizeof(T));
+    std::vector<bool> present(std::is_same_v<T, int64_t> ? doc_count : 0, false);
+    for (size_t i = 0; i < docs.size(); ++i) {
+      col[docs[i]] = values[i];
+      if constexpr (std::is_same_v<T, int64_t>) present[docs[i]] = true;
+    }
+    for (uint32_t d = 0; d < doc_count; ++d) {
+      if constexpr (std::is_same_v<T, int64_t>) {
+        put_width(w_, present[d] ? encode(col[d], true) : 0, width);
+      } else {
+        put_width(w_, encode(col[d], false), width);
+      }
+    }
   } else {
     m["dv_mode"] = "multi";
     std::vector<uint32_t> starts(doc_count + 1, 0);
@@ -129,15 +208,18 @@ void SegmentWriter::write_column(json::object& m, uint32_t doc_count, const std:
     w_.put_bytes(starts.data(), starts.size() * 4);
     w_.align();
     m["dv_values"] = w_.offset();
-    w_.put_bytes(values.data(), values.size() * sizeof(T));
+    for (T v : values) put_width(w_, encode(v, false), width);
   }
 }
 
-template void SegmentWriter::write_column<uint32_t>(json::object&, uint32_t, const std::vector<uint32_t>&,
+template void SegmentWriter::write_column<uint32_t>(json::object&, uint32_t,
+                                                    const std::vector<uint32_t>&,
                                                     const std::vector<uint32_t>&, uint32_t);
-template void SegmentWriter::write_column<int64_t>(json::object&, uint32_t, const std::vector<uint32_t>&,
+template void SegmentWriter::write_column<int64_t>(json::object&, uint32_t,
+                                                   const std::vector<uint32_t>&,
                                                    const std::vector<int64_t>&, int64_t);
-template void SegmentWriter::write_column<double>(json::object&, uint32_t, const std::vector<uint32_t>&,
+template void SegmentWriter::write_column<double>(json::object&, uint32_t,
+                                                  const std::vector<uint32_t>&,
                                                   const std::vector<double>&, double);
 
 std::string SegmentWriter::finish(uint32_t doc_count, StoredFieldsWriter& stored) {

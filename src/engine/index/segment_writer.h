@@ -30,8 +30,8 @@ class SegmentWriter {
   void write_exists(boost::json::object& meta, const std::vector<uint32_t>& sorted_docs);
   // A doc-value column from (doc, value) pairs in doc order (several per doc = multi).
   template <typename T>
-  void write_column(boost::json::object& meta, uint32_t doc_count, const std::vector<uint32_t>& docs,
-                    const std::vector<T>& values, T missing);
+  void write_column(boost::json::object& meta, uint32_t doc_count,
+                    const std::vector<uint32_t>& docs, const std::vector<T>& values, T missing);
   void add_field(boost::json::object meta) { fields_.push_back(std::move(meta)); }
 
   std::string finish(uint32_t doc_count, StoredFieldsWriter& stored);

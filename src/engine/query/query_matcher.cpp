@@ -152,10 +152,9 @@ Bitmap scan_int(const FieldReader& f, uint32_t doc_count, int64_t lo, int64_t hi
   if (f.single_valued() && *f.min_int >= lo && *f.max_int <= hi) return f.exists();
   std::vector<uint32_t> docs;
   if (f.single_valued()) {
-    for (uint32_t d = 0; d < doc_count; ++d) {
-      int64_t v = f.raw_value<int64_t>(d);
-      if (v >= lo && v <= hi && (v != 0 || f.exists().contains(d))) docs.push_back(d);
-    }
+    int64_t v;
+    for (uint32_t d = 0; d < doc_count; ++d)
+      if (f.single_int(d, v) && v >= lo && v <= hi) docs.push_back(d);
   } else {
     f.exists().for_each([&](uint32_t d) {
       bool hit = false;
@@ -171,10 +170,9 @@ Bitmap scan_double(const FieldReader& f, uint32_t doc_count, double lo, double h
   if (f.single_valued() && *f.min_double >= lo && *f.max_double <= hi) return f.exists();
   std::vector<uint32_t> docs;
   if (f.single_valued()) {
-    for (uint32_t d = 0; d < doc_count; ++d) {
-      double v = f.raw_value<double>(d);
-      if (v >= lo && v <= hi && (v != 0 || f.exists().contains(d))) docs.push_back(d);
-    }
+    double v;
+    for (uint32_t d = 0; d < doc_count; ++d)
+      if (v = 0, f.single_double(d, v) && v >= lo && v <= hi) docs.push_back(d);
   } else {
     f.exists().for_each([&](uint32_t d) {
       bool hit = false;

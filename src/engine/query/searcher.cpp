@@ -407,13 +407,13 @@ class Collector {
     if (f == nullptr || !f->has_doc_values()) return missing_key(s);
     if (f->single_valued() && s.type != ResolvedSort::kKeyword) {
       if (s.type == ResolvedSort::kInt) {
-        int64_t v = f->raw_value<int64_t>(doc);
-        if (v == 0 && !f->exists().contains(doc)) return missing_key(s);
+        int64_t v;
+        if (!f->single_int(doc, v)) return missing_key(s);
         k.kind = SortKey::kInt;
         k.i = v;
       } else {
-        double v = f->raw_value<double>(doc);
-        if (v == 0 && !f->exists().contains(doc)) return missing_key(s);
+        double v;
+        if (!f->single_double(doc, v)) return missing_key(s);
         k.kind = SortKey::kDouble;
         k.d = v;
       }

@@ -12,7 +12,9 @@ constexpr size_t kBlockTarget = 16 * 1024;
 }
 
 StoredFieldsWriter::StoredFieldsWriter(int level) : level_(level), cctx_(ZSTD_createCCtx()) {}
-StoredFieldsWriter::~StoredFieldsWriter() { ZSTD_freeCCtx(static_cast<ZSTD_CCtx*>(cctx_)); }
+StoredFieldsWriter::~StoredFieldsWriter() {
+  ZSTD_freeCCtx(static_cast<ZSTD_CCtx*>(cctx_));
+}
 
 void StoredFieldsWriter::add(std::string_view id, std::string_view source) {
   if (block_docs_ == 0) first_doc_.push_back(docs_);

@@ -45,7 +45,7 @@ class StoredFieldsWriter {
   void seal_block();
 
   int level_;
-  void* cctx_;  // ZSTD_CCtx
+  void* cctx_;                          // ZSTD_CCtx
   std::string compressed_;              // sealed blocks, back to back
   std::vector<uint64_t> block_starts_;  // offsets into compressed_
   std::vector<uint32_t> first_doc_;

@@ -354,9 +354,9 @@ TEST(IndexMergeTest, MergePreservesResultsAndScores) {
   for (int i = 0; i < 300; ++i) {
     std::string msg;
     for (int k = 0; k <= i % 6; ++k) msg += std::string(words[(i * 7 + k * 3) % 7]) + " ";
-    std::string src = R"({"msg":")" + msg + R"(","n":)" + std::to_string(i % 17) + R"(,"tags":["t)" +
-                      std::to_string(i % 5) + R"(","u)" + std::to_string(i % 3) + R"("],"ts":)" +
-                      std::to_string(1000 + i) + "}";
+    std::string src = R"({"msg":")" + msg + R"(","n":)" + std::to_string(i % 17) +
+                      R"(,"tags":["t)" + std::to_string(i % 5) + R"(","u)" + std::to_string(i % 3) +
+                      R"("],"ts":)" + std::to_string(1000 + i) + "}";
     ASSERT_TRUE((*idx)->index_doc(src, std::to_string(i)).ok());
     if (i % 40 == 39) {
       ASSERT_TRUE((*idx)->refresh().ok());
@@ -388,7 +388,8 @@ TEST(IndexMergeTest, MergePreservesResultsAndScores) {
   ASSERT_GT(segments, 3u);
   ASSERT_TRUE((*idx)->merge(true).ok());
   EXPECT_EQ((*idx)->stats().segments, 1u);
-  for (size_t i = 0; i < bodies.size(); ++i) EXPECT_EQ(snapshot_of(bodies[i]), before[i]) << bodies[i];
+  for (size_t i = 0; i < bodies.size(); ++i)
+    EXPECT_EQ(snapshot_of(bodies[i]), before[i]) << bodies[i];
 }
 
 }  // namespace

@@ -43,7 +43,9 @@ struct ReaderCase {
 
 class CsvReaderTable : public ::testing::TestWithParam<ReaderCase> {};
 
-TEST_P(CsvReaderTable, Tokenizes) { EXPECT_EQ(read_all(GetParam().text), GetParam().expected); }
+TEST_P(CsvReaderTable, Tokenizes) {
+  EXPECT_EQ(read_all(GetParam().text), GetParam().expected);
+}
 
 INSTANTIATE_TEST_SUITE_P(
     CsvRfc4180, CsvReaderTable,
@@ -55,7 +57,8 @@ INSTANTIATE_TEST_SUITE_P(
         ReaderCase{"mixed_endings", "a\r\nb\nc\rd", {{"a"}, {"b"}, {"c"}, {"d"}}},
         ReaderCase{"quoted_delimiter", "\"a,b\",c\n", {{"a,b", "c"}}},
         ReaderCase{"doubled_quotes", "\"say \"\"hi\"\"\",x\n", {{"say \"hi\"", "x"}}},
-        ReaderCase{"embedded_newline", "\"line1\nline2\",x\r\ny,z\n", {{"line1\nline2", "x"}, {"y", "z"}}},
+        ReaderCase{
+            "embedded_newline", "\"line1\nline2\",x\r\ny,z\n", {{"line1\nline2", "x"}, {"y", "z"}}},
         ReaderCase{"embedded_crlf", "\"a\r\nb\",c\n", {{"a\r\nb", "c"}}},
         ReaderCase{"empty_fields", ",,\n", {{"", "", ""}}},
         ReaderCase{"empty_quoted", "\"\",x\n", {{"", "x"}}},

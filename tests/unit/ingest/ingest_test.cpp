@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 
 #include "ingest/format.h"
@@ -45,7 +46,10 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadBytesCase{"latin1", "ok line\nsecond caf\xE9 line\n",
                      "invalid UTF-8 at line 2, column 11 (byte offset 18): byte 0xE9"},
-        BadBytesCase{"after_bom", "\xEF\xBB\xBF" "a\xC0\xAF", "line 1, column 5 (byte offset 4)"},
+        BadBytesCase{"after_bom",
+                     "\xEF\xBB\xBF"
+                     "a\xC0\xAF",
+                     "line 1, column 5 (byte offset 4)"},
         BadBytesCase{"surrogate", "x\r\ny\xED\xA0\x80", "line 2, column 2 (byte offset 4)"},
         BadBytesCase{"truncated", "abc\xE2\x82", "byte offset 3"},
         BadBytesCase{"too_big", "\xF4\x90\x80\x80", "byte offset 0"},
@@ -149,6 +153,51 @@ TEST(IngestSink, EveryDocumentHasSourceAndTimestamp) {
     EXPECT_EQ(e.kind, DocumentKind::kLogEvent);
   }
   EXPECT_EQ(p->summary->indices.at("ecommerce-logs-2025.12.23"), 2u);
+}
+
+// Random ASCII mutations of one sample per format (quotes, brackets, delimiters,
+// line breaks, truncation): parse_file always returns, and every document or
+// rejection is accounted for.
+TEST(IngestHostile, RandomMutationsNeverCrash) {
+  const std::pair<const char*, std::string> samples[] = {
+      {"m.csv",
+       "time,level,message\n2025-12-23 10:30:00,INFO,\"a, \"\"b\"\"\"\n2025-12-23,WARN,c\n"},
+      {"m.json", "[{\"a\":{\"b\":[1,{\"c\":\"d\"}]},\"time\":1766485800}]"},
+      {"m.ndjson", "{\"a\":1}\n{\"b\":[{\"c\":2}]}\n"},
+      {"m.log",
+       "[2025-12-23T10:30:00] [ERROR] [svc] x\n\tat y\n<34>Oct 11 22:14:15 h su: z\n"
+       "1.2.3.4 - - [17/May/2015:10:05:03 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"\n"},
+  };
+  const char kAlphabet[] = "\"[]{},;|\t\r\n:=- 0aZ\\/";
+  std::mt19937 rng(12345);
+  for (const auto& [name, sample] : samples) {
+    for (int round = 0; round < 400; ++round) {
+      std::string text = sample;
+      const int edits = 1 + static_cast<int>(rng() % 6);
+      for (int e = 0; e < edits && !text.empty(); ++e) {
+        const size_t at = rng() % text.size();
+        switch (rng() % 4) {
+          case 0:
+            text[at] = kAlphabet[rng() % (sizeof(kAlphabet) - 1)];
+            break;
+          case 1:
+            text.insert(at, 1, kAlphabet[rng() % (sizeof(kAlphabet) - 1)]);
+            break;
+          case 2:
+            text.erase(at, 1 + rng() % 4);
+            break;
+          default:
+            text.resize(at);
+            break;
+        }
+      }
+      auto p = parse(text, name);
+      if (!p->summary.ok()) continue;  // a clear file-level error is fine
+      EXPECT_EQ(p->summary->documents, p->size()) << name << ": " << text;
+      EXPECT_EQ(p->summary->rejected, p->sink.rejections.size()) << name << ": " << text;
+      for (const auto& e : p->sink.entries) EXPECT_EQ(str(e.document, "@timestamp").size(), 24u);
+    }
+  }
 }
 
 }  // namespace

@@ -55,8 +55,13 @@ inline std::filesystem::path shared_data_dir() {
     return env;
   }
   // tests/unit/ingest/<file> → <repo>/../shared/data
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().parent_path()
-             .parent_path() / "shared" / "data";
+  return std::filesystem::path(__FILE__)
+             .parent_path()
+             .parent_path()
+             .parent_path()
+             .parent_path()
+             .parent_path() /
+         "shared" / "data";
 }
 
 inline std::string read_file(const std::filesystem::path& path) {
@@ -69,13 +74,13 @@ inline std::string read_file(const std::filesystem::path& path) {
 }  // namespace comptoir::ingest::testing
 
 // Skips the test (or fails it under CI=true) when shared/data is absent.
-#define COMPTOIR_REQUIRE_SHARED_DATA(dir)                                                   \
-  do {                                                                                      \
-    if (!std::filesystem::is_directory(dir)) {                                              \
-      if (::comptoir::ingest::testing::ci_mode()) {                                         \
-        FAIL() << "shared data folder " << (dir) << " is missing (CI=true)";                \
-      }                                                                                     \
-      GTEST_SKIP() << "shared data folder " << (dir)                                        \
-                   << " is missing: set COMPTOIR_SHARED_DATA to run the real-file tests";   \
-    }                                                                                       \
+#define COMPTOIR_REQUIRE_SHARED_DATA(dir)                                                 \
+  do {                                                                                    \
+    if (!std::filesystem::is_directory(dir)) {                                            \
+      if (::comptoir::ingest::testing::ci_mode()) {                                       \
+        FAIL() << "shared data folder " << (dir) << " is missing (CI=true)";              \
+      }                                                                                   \
+      GTEST_SKIP() << "shared data folder " << (dir)                                      \
+                   << " is missing: set COMPTOIR_SHARED_DATA to run the real-file tests"; \
+    }                                                                                     \
   } while (0)

@@ -14,9 +14,10 @@ using testing::parse;
 using testing::str;
 
 TEST(JsonLogShapes, ArrayOfObjects) {
-  auto p = parse(R"([{"timestamp":"2025-12-23T10:30:00Z","level":"warn","service":"api","message":"slow"},
+  auto p = parse(
+      R"([{"timestamp":"2025-12-23T10:30:00Z","level":"warn","service":"api","message":"slow"},
                      {"@timestamp":1766485800123,"Level":"ERROR","msg":"boom","user_id":42}])",
-                 "a.json");
+      "a.json");
   ASSERT_TRUE(p->summary.ok()) << p->summary.error().message;
   EXPECT_EQ(p->summary->format, Format::kJson);
   ASSERT_EQ(p->size(), 2u);
@@ -46,7 +47,8 @@ TEST(JsonLogShapes, SingleObjectIsOneDocument) {
 
 TEST(JsonLogShapes, NdjsonWithNestedObjectsFlattened) {
   auto p = parse(
-      "{\"time\":\"2025-12-23 10:30:00,5\",\"log\":{\"level\":\"info\"},\"http\":{\"req\":{\"ms\":12}},"
+      "{\"time\":\"2025-12-23 "
+      "10:30:00,5\",\"log\":{\"level\":\"info\"},\"http\":{\"req\":{\"ms\":12}},"
       "\"peers\":[{\"id\":1,\"x\":{\"y\":2}}]}\n"
       "\n"
       "{\"event\":\"purchase\",\"user\":\"u7\",\"page\":\"/cart\"}\r\n",
@@ -73,7 +75,8 @@ TEST(JsonLogShapes, NdjsonDetectedWithoutExtension) {
 }
 
 TEST(JsonLogRejections, NdjsonBadLinesAreCounted) {
-  auto p = parse("{\"a\":1}\n[1,2]\n{\"a\":\n42\n{\"time\":\"not a time\"}\n{\"a\":3}\n", "r.jsonl");
+  auto p =
+      parse("{\"a\":1}\n[1,2]\n{\"a\":\n42\n{\"time\":\"not a time\"}\n{\"a\":3}\n", "r.jsonl");
   ASSERT_TRUE(p->summary.ok());
   EXPECT_EQ(p->summary->documents, 3u);
   EXPECT_EQ(p->summary->rejected, 3u);

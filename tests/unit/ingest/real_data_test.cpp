@@ -9,8 +9,8 @@
 #include <map>
 #include <string>
 
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
+#include <boost/json/serialize.hpp>
 
 #include "ingest/log_fields.h"
 #include "ingest/timestamp.h"
@@ -66,7 +66,8 @@ INSTANTIATE_TEST_SUITE_P(
     IngestRealFiles, IngestRealData,
     ::testing::Values(
         RealFile{"web_access_logs/apache_logs.log", Format::kText, DocumentKind::kLogEvent, 10000},
-        RealFile{"web_access_logs/nginx_logs_first10000.log", Format::kText, DocumentKind::kLogEvent, 10000},
+        RealFile{"web_access_logs/nginx_logs_first10000.log", Format::kText,
+                 DocumentKind::kLogEvent, 10000},
         RealFile{"loghub/Apache_2k.log", Format::kText, DocumentKind::kLogEvent, 2000},
         RealFile{"loghub/Linux_2k.log", Format::kText, DocumentKind::kLogEvent, 2000},
         RealFile{"loghub/OpenSSH_2k.log", Format::kText, DocumentKind::kLogEvent, 2000},
@@ -78,13 +79,19 @@ INSTANTIATE_TEST_SUITE_P(
         RealFile{"loghub/OpenSSH_2k.log_templates.csv", Format::kCsv, DocumentKind::kLogEvent, 27},
         RealFile{"loghub/HDFS_2k.log_templates.csv", Format::kCsv, DocumentKind::kLogEvent, 14},
         RealFile{"loghub/Spark_2k.log_templates.csv", Format::kCsv, DocumentKind::kLogEvent, 36},
-        RealFile{"loghub/Zookeeper_2k.log_templates.csv", Format::kCsv, DocumentKind::kLogEvent, 50},
-        RealFile{"ecommerce/online_retail_2010-12-01.csv", Format::kCsv, DocumentKind::kSalesLine, 3108},
-        RealFile{"ecommerce/online_retail_2010-12-02.csv", Format::kCsv, DocumentKind::kSalesLine, 2109},
-        RealFile{"ecommerce/online_retail_2010-12-03.csv", Format::kCsv, DocumentKind::kSalesLine, 2202},
-        RealFile{"ecommerce/online_retail_2010-12-05.csv", Format::kCsv, DocumentKind::kSalesLine, 2725},
+        RealFile{"loghub/Zookeeper_2k.log_templates.csv", Format::kCsv, DocumentKind::kLogEvent,
+                 50},
+        RealFile{"ecommerce/online_retail_2010-12-01.csv", Format::kCsv, DocumentKind::kSalesLine,
+                 3108},
+        RealFile{"ecommerce/online_retail_2010-12-02.csv", Format::kCsv, DocumentKind::kSalesLine,
+                 2109},
+        RealFile{"ecommerce/online_retail_2010-12-03.csv", Format::kCsv, DocumentKind::kSalesLine,
+                 2202},
+        RealFile{"ecommerce/online_retail_2010-12-05.csv", Format::kCsv, DocumentKind::kSalesLine,
+                 2725},
         RealFile{"ecommerce/bestbuy_stores.json", Format::kJson, DocumentKind::kLogEvent, 1565},
-        RealFile{"jsonl_logs/nginxplus_json_logs_first100.jsonl", Format::kNdjson, DocumentKind::kLogEvent, 100}),
+        RealFile{"jsonl_logs/nginxplus_json_logs_first100.jsonl", Format::kNdjson,
+                 DocumentKind::kLogEvent, 100}),
     [](const auto& info) {
       std::string name = fs::path(info.param.path).filename().string();
       for (char& c : name) {
@@ -138,7 +145,8 @@ TEST_P(IngestLoghubTruth, AgreesWithStructuredCsv) {
   auto raw = parse(read_file(dir / "loghub" / (system + "_2k.log")), system + "_2k.log");
   IngestOptions as_csv;
   as_csv.format = Format::kCsv;
-  auto truth = parse(read_file(dir / "loghub" / (system + "_2k.log_structured.csv")), "truth.csv", as_csv);
+  auto truth =
+      parse(read_file(dir / "loghub" / (system + "_2k.log_structured.csv")), "truth.csv", as_csv);
   ASSERT_TRUE(raw->summary.ok());
   ASSERT_TRUE(truth->summary.ok());
   ASSERT_EQ(raw->size(), 2000u);
@@ -158,14 +166,17 @@ TEST_P(IngestLoghubTruth, AgreesWithStructuredCsv) {
       want_date = iso8601_millis(t->to_utc(TimeZone())).substr(0, 10);
       want_level = normalize_level(text(g, "Level"));
     } else if (system == "Linux") {
-      want_date = fmt::format("{:02}-{:02}", month_from_abbrev(text(g, "Month")), std::stoi(text(g, "Date")));
+      want_date = fmt::format("{:02}-{:02}", month_from_abbrev(text(g, "Month")),
+                              std::stoi(text(g, "Date")));
       want_service = text(g, "Component");
       // Loghub's "Level" column holds the host here (upper-cased by Level normalisation).
       extra["host"] = text(g, "Level");
-      for (char& c : extra["host"]) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (char& c : extra["host"])
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       extra["pid"] = text(g, "PID");
     } else if (system == "OpenSSH") {
-      want_date = fmt::format("{:02}-{:02}", month_from_abbrev(text(g, "Date")), std::stoi(text(g, "Day")));
+      want_date =
+          fmt::format("{:02}-{:02}", month_from_abbrev(text(g, "Date")), std::stoi(text(g, "Day")));
       extra["host"] = text(g, "Component");  // likewise the host
       extra["pid"] = text(g, "Pid");
     } else if (system == "HDFS") {
@@ -211,12 +222,14 @@ TEST_P(IngestLoghubTruth, AgreesWithStructuredCsv) {
 }
 
 INSTANTIATE_TEST_SUITE_P(IngestLoghub, IngestLoghubTruth,
-                         ::testing::Values("Apache", "Linux", "OpenSSH", "HDFS", "Spark", "Zookeeper"));
+                         ::testing::Values("Apache", "Linux", "OpenSSH", "HDFS", "Spark",
+                                           "Zookeeper"));
 
 TEST(SalesRealData, OnlineRetailCancellationsAndRevenue) {
   const fs::path dir = shared_data_dir();
   COMPTOIR_REQUIRE_SHARED_DATA(dir);
-  auto p = parse(read_file(dir / "ecommerce/online_retail_2010-12-01.csv"), "online_retail_2010-12-01.csv");
+  auto p = parse(read_file(dir / "ecommerce/online_retail_2010-12-01.csv"),
+                 "online_retail_2010-12-01.csv");
   ASSERT_TRUE(p->summary.ok());
   int cancelled = 0, without_customer = 0;
   for (const auto& e : p->sink.entries) {
@@ -228,7 +241,8 @@ TEST(SalesRealData, OnlineRetailCancellationsAndRevenue) {
       EXPECT_LE(d.at("revenue").as_double(), 0);
     }
     without_customer += !d.contains("customer_id");
-    const double want = std::round(d.at("quantity").as_int64() * d.at("unit_price").as_double() * 100) / 100;
+    const double want =
+        std::round(d.at("quantity").as_int64() * d.at("unit_price").as_double() * 100) / 100;
     EXPECT_DOUBLE_EQ(d.at("revenue").as_double(), want);
   }
   EXPECT_EQ(cancelled, 26);

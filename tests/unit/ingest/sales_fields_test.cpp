@@ -19,7 +19,9 @@ constexpr const char* kOrderHeader =
     "payment_method,order_status,shipping_method\n";
 
 TEST(SalesLayouts, RecognisedByHeader) {
-  auto names = [](std::initializer_list<std::string_view> l) { return std::vector<std::string_view>(l); };
+  auto names = [](std::initializer_list<std::string_view> l) {
+    return std::vector<std::string_view>(l);
+  };
   EXPECT_EQ(SalesFieldMap::resolve(names({"InvoiceNo", "StockCode", "Description", "Quantity",
                                           "InvoiceDate", "UnitPrice", "CustomerID", "Country"}))
                 .layout(),
@@ -113,9 +115,11 @@ TEST(SalesRejections, NumbersAndDatesThatCannotBeRead) {
 
 TEST(SalesJson, OrderExportAsNdjson) {
   auto p = parse(
-      "{\"timestamp\":\"2025-12-23 10:30:00\",\"order_id\":\"O1\",\"quantity\":3,\"unit_price\":1.5,"
+      "{\"timestamp\":\"2025-12-23 "
+      "10:30:00\",\"order_id\":\"O1\",\"quantity\":3,\"unit_price\":1.5,"
       "\"customer_country\":\"DE\"}\n"
-      "{\"timestamp\":\"2025-12-23 10:31:00\",\"order_id\":\"O2\",\"quantity\":\"x\",\"unit_price\":1}\n",
+      "{\"timestamp\":\"2025-12-23 "
+      "10:31:00\",\"order_id\":\"O2\",\"quantity\":\"x\",\"unit_price\":1}\n",
       "orders.ndjson");
   ASSERT_TRUE(p->summary.ok());
   EXPECT_EQ(p->summary->kind, DocumentKind::kSalesLine);
@@ -129,9 +133,8 @@ TEST(SalesJson, OrderExportAsNdjson) {
 TEST(SalesZone, LocalSaleTimesUseTheConfiguredZone) {
   IngestOptions o;
   o.time_zone = "Europe/London";
-  auto p = parse(std::string(kOrderHeader) +
-                     "2025-07-01 12:00:00,O,C,,,,,,,,,1,1,1,,,\n",
-                 "o.csv", o);
+  auto p =
+      parse(std::string(kOrderHeader) + "2025-07-01 12:00:00,O,C,,,,,,,,,1,1,1,,,\n", "o.csv", o);
   ASSERT_TRUE(p->summary.ok());
   ASSERT_EQ(p->size(), 1u);
   EXPECT_EQ(str(p->doc(0), "@timestamp"), "2025-07-01T11:00:00.000Z");

@@ -51,23 +51,25 @@ INSTANTIATE_TEST_SUITE_P(
                  "2025-12-23 10:30:00,123 ERROR [payment-service] Payment failed user=user123",
                  "app", "2025-12-23T10:30:00.123Z", "ERROR", "payment-service",
                  "Payment failed user=user123"},
-        LineCase{"app_bracket_level", "2025-12-23T10:30:00Z [ERROR] payment-service: Payment failed",
-                 "app", "2025-12-23T10:30:00.000Z", "ERROR", "payment-service", "Payment failed"},
+        LineCase{"app_bracket_level",
+                 "2025-12-23T10:30:00Z [ERROR] payment-service: Payment failed", "app",
+                 "2025-12-23T10:30:00.000Z", "ERROR", "payment-service", "Payment failed"},
         LineCase{"app_offset", "2025-12-23T10:30:00+01:00 FATAL db: down", "app",
                  "2025-12-23T09:30:00.000Z", "CRITICAL", "db", "down"},
-        LineCase{"python_logging", "2025-12-23 10:30:00,001 - shop.api - WARNING - slow call", "app",
-                 "2025-12-23T10:30:00.001Z", "WARNING", "shop.api", "slow call"},
+        LineCase{"python_logging", "2025-12-23 10:30:00,001 - shop.api - WARNING - slow call",
+                 "app", "2025-12-23T10:30:00.001Z", "WARNING", "shop.api", "slow call"},
         LineCase{"log4j_zookeeper",
                  "2015-07-29 17:41:44,747 - INFO  [QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:"
                  "FastLeaderElection@774] - Notification time out: 3200",
                  "log4j", "2015-07-29T17:41:44.747Z", "INFO", "FastLeaderElection",
                  "Notification time out: 3200"},
-        LineCase{"syslog_3164", "Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 1.2.3.4",
+        LineCase{"syslog_3164",
+                 "Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 1.2.3.4",
                  "syslog_rfc3164", "2025-12-10T06:55:46.000Z", "", "sshd",
                  "Invalid user webmaster from 1.2.3.4"},
-        LineCase{"syslog_3164_pri", "<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick",
-                 "syslog_rfc3164", "2025-10-11T22:14:15.000Z", "CRITICAL", "su",
-                 "'su root' failed for lonvick"},
+        LineCase{"syslog_3164_pri",
+                 "<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick", "syslog_rfc3164",
+                 "2025-10-11T22:14:15.000Z", "CRITICAL", "su", "'su root' failed for lonvick"},
         LineCase{"syslog_3164_tag_with_space", "Jun 19 04:09:11 combo syslogd 1.4.1: restart.",
                  "syslog_rfc3164", "2025-06-19T04:09:11.000Z", "", "syslogd 1.4.1", "restart."},
         LineCase{"syslog_5424",
@@ -85,18 +87,24 @@ INSTANTIATE_TEST_SUITE_P(
                  "93.180.71.3 - - [17/May/2015:08:05:32 +0000] \"GET /downloads/product_1 "
                  "HTTP/1.1\" 404 0 \"-\" \"Debian APT-HTTP/1.3\"",
                  "access_log", "2015-05-17T08:05:32.000Z", "WARNING", "", "/downloads/product_1"},
-        LineCase{"common_500", "10.0.0.1 - bob [23/Dec/2025:10:30:00 +0100] \"POST /pay HTTP/1.0\" 503 -",
+        LineCase{"common_500",
+                 "10.0.0.1 - bob [23/Dec/2025:10:30:00 +0100] \"POST /pay HTTP/1.0\" 503 -",
                  "access_log", "2025-12-23T09:30:00.000Z", "ERROR", "", "/pay"},
         LineCase{"apache_error", "[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok /etc/x",
-                 "apache_error", "2005-12-04T04:47:44.000Z", "INFO", "", "workerEnv.init() ok /etc/x"},
-        LineCase{"apache_error_client",
-                 "[Sun Dec 04 05:15:09 2005] [error] [client 222.166.160.184] Directory index forbidden",
-                 "apache_error", "2005-12-04T05:15:09.000Z", "ERROR", "",
-                 "[client 222.166.160.184] Directory index forbidden"},
-        LineCase{"hdfs", "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 terminating",
-                 "hdfs", "2008-11-09T20:36:15.000Z", "INFO", "dfs.DataNode$PacketResponder",
-                 "PacketResponder 1 terminating"},
-        LineCase{"spark", "17/06/09 20:10:40 INFO executor.CoarseGrainedExecutorBackend: Registered",
+                 "apache_error", "2005-12-04T04:47:44.000Z", "INFO", "",
+                 "workerEnv.init() ok /etc/x"},
+        LineCase{
+            "apache_error_client",
+            "[Sun Dec 04 05:15:09 2005] [error] [client 222.166.160.184] Directory index forbidden",
+            "apache_error", "2005-12-04T05:15:09.000Z", "ERROR", "",
+            "[client 222.166.160.184] Directory index forbidden"},
+        LineCase{
+            "hdfs",
+            "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 terminating",
+            "hdfs", "2008-11-09T20:36:15.000Z", "INFO", "dfs.DataNode$PacketResponder",
+            "PacketResponder 1 terminating"},
+        LineCase{"spark",
+                 "17/06/09 20:10:40 INFO executor.CoarseGrainedExecutorBackend: Registered",
                  "log4j_short", "2017-06-09T20:10:40.000Z", "INFO",
                  "executor.CoarseGrainedExecutorBackend", "Registered"}),
     [](const auto& info) { return std::string(info.param.name); });
@@ -119,7 +127,7 @@ TEST(TextLogFields, AccessLogDetails) {
   EXPECT_EQ(d.at("bytes").as_int64(), 512);
   EXPECT_EQ(str(d, "user_agent"), "curl/8");
   EXPECT_FALSE(d.contains("referrer"));
-  EXPECT_EQ(d.at("Duration").as_int64(), 250);  // seconds with a fraction
+  EXPECT_EQ(d.at("Duration").as_int64(), 250);        // seconds with a fraction
   EXPECT_EQ(p->doc(1).at("Duration").as_int64(), 2);  // Apache %D microseconds
   EXPECT_EQ(str(p->doc(2), "Message"), "\\x16\\x03\\x01");
   EXPECT_EQ(p->doc(2).at("Duration").as_int64(), 4);
@@ -185,7 +193,8 @@ TEST(TextLogHostile, MixedLineEndingsAndLongLines) {
   const std::string long_line = "[2025-12-23T10:30:00] [INFO] [svc] " + std::string(200, 'z');
   auto p = parse(
       "[2025-12-23T10:30:00] [INFO] [svc] a\r\n[2025-12-23T10:30:01] [INFO] [svc] b\r"
-      "[2025-12-23T10:30:02] [INFO] [svc] c\n" + long_line + "\n[2025-12-23T10:30:03] [INFO] [svc] d",
+      "[2025-12-23T10:30:02] [INFO] [svc] c\n" +
+          long_line + "\n[2025-12-23T10:30:03] [INFO] [svc] d",
       "crlf.log", small);
   ASSERT_TRUE(p->summary.ok());
   ASSERT_EQ(p->size(), 4u);
@@ -198,9 +207,9 @@ TEST(TextLogHostile, MixedLineEndingsAndLongLines) {
 }
 
 TEST(TextLogDaily, EventsGoToTheirDaysIndex) {
-  auto p = parse(
-      "[2025-12-23T23:59:59.999Z] [INFO] [s] late\n[2025-12-24T00:00:00] [INFO] [s] early\n",
-      "days.log");
+  auto p =
+      parse("[2025-12-23T23:59:59.999Z] [INFO] [s] late\n[2025-12-24T00:00:00] [INFO] [s] early\n",
+            "days.log");
   ASSERT_TRUE(p->summary.ok());
   EXPECT_EQ(p->sink.entries[0].index, "ecommerce-logs-2025.12.23");
   EXPECT_EQ(p->sink.entries[1].index, "ecommerce-logs-2025.12.24");
