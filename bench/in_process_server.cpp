@@ -22,16 +22,10 @@ InProcessServer::InProcessServer(const StringMap& settings) {
   auto config = config_from_settings(layer_settings({}, {}, all));
   if (!config.ok()) die(config.error().message);
   config_ = std::move(config.value());
-  auto services = Services::open(config_);
-  if (!services.ok()) die(services.error().message);
-  services_ = std::move(services.value());
-  catalogue_ = std::make_unique<Catalogue>(services_->store());
-  files_ = std::make_unique<FileRegistry>(services_->store());
-  upload_folder_ = std::make_unique<UploadFolder>(config_.upload_folder);
-  uploads_ = std::make_unique<UploadService>(services_->search(), *files_, *upload_folder_,
-                                             config_.timezone);
-  ctx_ = std::make_unique<api::ApiContext>(
-      api::ApiContext{config_, *services_, *catalogue_, *files_, *uploads_});
+  auto app = Application::open(config_);
+  if (!app.ok()) die(app.error().message);
+  app_ = std::move(app.value());
+  ctx_ = std::make_unique<api::ApiContext>(config_, *app_);
   api::register_routes(router_, *ctx_);
   dispatcher_ = std::make_unique<http::Dispatcher>(router_, http::CorsPolicy(config_.cors_origins));
   server_ = std::make_unique<http::Server>(config_, *dispatcher_);

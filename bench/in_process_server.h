@@ -8,9 +8,7 @@
 
 #include "api/context.h"
 #include "config/config.h"
-#include "core/catalogue.h"
-#include "core/services.h"
-#include "core/upload_service.h"
+#include "core/application.h"
 #include "http/dispatcher.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -25,16 +23,12 @@ class InProcessServer {
   ~InProcessServer();
 
   uint16_t port() const { return server_->port(); }
-  Services& services() { return *services_; }
-  Catalogue& catalogue() { return *catalogue_; }
+  Services& services() { return app_->services(); }
+  Catalogue& catalogue() { return app_->catalogue(); }
 
  private:
   Config config_;
-  std::unique_ptr<Services> services_;
-  std::unique_ptr<Catalogue> catalogue_;
-  std::unique_ptr<FileRegistry> files_;
-  std::unique_ptr<UploadFolder> upload_folder_;
-  std::unique_ptr<UploadService> uploads_;
+  std::unique_ptr<Application> app_;
   std::unique_ptr<api::ApiContext> ctx_;
   http::Router router_;
   std::unique_ptr<http::Dispatcher> dispatcher_;

@@ -13,9 +13,7 @@
 #include "cli/ingest_command.h"
 #include "cli/sample_command.h"
 #include "config/config.h"
-#include "core/catalogue.h"
-#include "core/services.h"
-#include "core/upload_service.h"
+#include "core/application.h"
 #include "http/dispatcher.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -47,21 +45,12 @@ int serve(const Config& config) {
   }
   std::signal(SIGPIPE, SIG_IGN);
 
-  auto services = comptoir::Services::open(config);
-  if (!services.ok()) {
-    spdlog::critical("{}", services.error().message);
+  auto app = comptoir::Application::open(config);
+  if (!app.ok()) {
+    spdlog::critical("{}", app.error().message);
     return 1;
   }
-  comptoir::Catalogue catalogue((*services)->store());
-  comptoir::FileRegistry files((*services)->store());
-  comptoir::UploadFolder upload_folder(config.upload_folder);
-  comptoir::UploadService uploads((*services)->search(), files, upload_folder, config.timezone);
-  if (auto recovered = uploads.recover(); !recovered.ok()) {
-    spdlog::warn("could not roll back interrupted uploads: {}", recovered.error().message);
-  } else if (*recovered > 0) {
-    spdlog::warn("rolled back {} interrupted uploads", *recovered);
-  }
-  comptoir::api::ApiContext ctx{config, **services, catalogue, files, uploads};
+  comptoir::api::ApiContext ctx(config, **app);
   comptoir::http::Router router;
   comptoir::api::register_routes(router, ctx);
   comptoir::http::Dispatcher dispatcher(router, comptoir::http::CorsPolicy(config.cors_origins));

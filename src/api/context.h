@@ -5,14 +5,18 @@
 #include <chrono>
 
 #include "config/config.h"
-#include "core/catalogue.h"
-#include "core/file_registry.h"
-#include "core/services.h"
-#include "core/upload_service.h"
+#include "core/application.h"
 
 namespace comptoir::api {
 
 struct ApiContext {
+  ApiContext(const Config& c, Application& app)
+      : config(c),
+        services(app.services()),
+        catalogue(app.catalogue()),
+        files(app.files()),
+        uploads(app.uploads()) {}
+
   const Config& config;
   Services& services;
   Catalogue& catalogue;

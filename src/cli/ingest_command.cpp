@@ -12,10 +12,7 @@
 
 #include <fmt/format.h>
 
-#include "core/file_registry.h"
-#include "core/services.h"
-#include "core/upload_folder.h"
-#include "core/upload_service.h"
+#include "core/application.h"
 
 namespace comptoir::cli {
 
@@ -86,15 +83,12 @@ int run_ingest(const Config& config, const std::vector<std::string>& paths, bool
     total_bytes += fs::file_size(f, ec);
   }
 
-  auto services = Services::open(config);
-  if (!services.ok()) {
-    std::fprintf(stderr, "comptoir: %s\n", services.error().message.c_str());
+  auto app = Application::open(config);
+  if (!app.ok()) {
+    std::fprintf(stderr, "comptoir: %s\n", app.error().message.c_str());
     return 1;
   }
-  FileRegistry registry((*services)->store());
-  UploadFolder folder(config.upload_folder);
-  UploadService uploads((*services)->search(), registry, folder, config.timezone);
-  (void)uploads.recover();
+  UploadService& uploads = (*app)->uploads();
 
   const bool tty = ::isatty(STDERR_FILENO) == 1;
   const auto started = std::chrono::steady_clock::now();

@@ -6,24 +6,18 @@
 
 #include <fmt/format.h>
 
-#include "core/catalogue.h"
-#include "core/file_registry.h"
-#include "core/services.h"
-#include "core/upload_folder.h"
-#include "core/upload_service.h"
+#include "core/application.h"
 
 namespace comptoir::cli {
 
 int run_sample(const Config& config, const SampleOptions& options) {
-  auto services = Services::open(config);
-  if (!services.ok()) {
-    std::fprintf(stderr, "comptoir: %s\n", services.error().message.c_str());
+  auto app = Application::open(config);
+  if (!app.ok()) {
+    std::fprintf(stderr, "comptoir: %s\n", app.error().message.c_str());
     return 1;
   }
-  FileRegistry registry((*services)->store());
-  UploadFolder folder(config.upload_folder);
-  UploadService uploads((*services)->search(), registry, folder, config.timezone);
-  Catalogue catalogue((*services)->store());
+  UploadService& uploads = (*app)->uploads();
+  Catalogue& catalogue = (*app)->catalogue();
   const auto started = std::chrono::steady_clock::now();
   int failures = 0;
 
