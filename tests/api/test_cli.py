@@ -119,7 +119,10 @@ def test_ingest_command(tmp_path):
 
 
 def test_sample_command_loads_a_living_dataset(tmp_path, start_server):
+    from conftest import EXTERNAL, external_backend_environment
     env = {"COMPTOIR_DATA_DIR": str(tmp_path / "data")}
+    if EXTERNAL:  # the command and the server must share the same backends
+        env.update(external_backend_environment())
     r = run(["sample", "--logs", "2000", "--sales", "500", "--products", "20", "--orders", "30"],
             env, cwd=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
@@ -127,7 +130,7 @@ def test_sample_command_loads_a_living_dataset(tmp_path, start_server):
     assert "500 documents indexed, 0 rejected" in r.stdout
     assert "20 products and 30 orders added" in r.stdout
     import requests
-    s = start_server(COMPTOIR_DATA_DIR=tmp_path / "data")
+    s = start_server(**env)
     assert requests.get(s.url + "/api/products").json()["count"] == 20
     assert requests.get(s.url + "/api/orders").json()["count"] == 30
     files = requests.get(s.url + "/api/files").json()
