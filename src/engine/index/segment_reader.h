@@ -154,7 +154,9 @@ class SegmentReader {
   uint32_t doc_count() const { return doc_count_; }
   const FieldReader* field(std::string_view name) const;
   const std::map<std::string, FieldReader, std::less<>>& fields() const { return fields_; }
-  Result<StoredDoc> stored(uint32_t doc) const { return stored_.get(doc); }
+  Result<StoredDoc> stored(uint32_t doc, StoredBlockCache* cache = nullptr) const {
+    return stored_.get(doc, cache);
+  }
   const StoredFieldsReader& stored_fields() const { return stored_; }
   std::optional<uint32_t> find_id(std::string_view id) const;
   size_t byte_size() const { return data_->size(); }

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 #include <cmath>
+#include <functional>
 
 #include "engine/analysis/standard_analyzer.h"
 #include "engine/dsl/dsl_error.h"
@@ -46,15 +47,17 @@ float QueryContext::avgdl(const std::string& field) {
   return v;
 }
 
+float MatchNode::term_score(uint32_t doc, uint32_t tf) const {
+  float dl = field->has_norms() ? static_cast<float>(decode_norm(field->norm(doc))) : 1.0f;
+  return weight * bm25_tf_norm(static_cast<float>(tf), dl, avgdl);
+}
+
 float MatchNode::score(uint32_t doc) const {
   switch (kind) {
     case Kind::kConst:
       return boost;
-    case Kind::kTerm: {
-      float tf = static_cast<float>(postings.freq(doc));
-      float dl = field->has_norms() ? static_cast<float>(decode_norm(field->norm(doc))) : 1.0f;
-      return weight * bm25_tf_norm(tf, dl, avgdl);
-    }
+    case Kind::kTerm:
+      return term_score(doc, postings.freq(doc));
     case Kind::kBool: {
       float s = 0;
       for (const auto& c : must) s += c.score(doc);
@@ -146,10 +149,38 @@ bool scalar_number(const JsonScalar& v, FieldType type, double& out) {
   return false;
 }
 
-// Docs whose int64 values fall in [lo, hi]; whole-segment short-cuts from min/max.
+// First doc of a column sorted by doc whose value is not below `bound` (or above it).
+template <typename T>
+uint32_t partition_docs(uint32_t doc_count, T bound, bool inclusive,
+                        const std::function<T(uint32_t)>& value_of) {
+  uint32_t lo = 0, hi = doc_count;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    T v = value_of(mid);
+    if (inclusive ? v < bound : v <= bound) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+// Docs whose int64 values fall in [lo, hi]; whole-segment short-cuts from min/max, and
+// binary search on columns sorted by doc (time-ordered segments).
 Bitmap scan_int(const FieldReader& f, uint32_t doc_count, int64_t lo, int64_t hi) {
   if (lo > hi || !f.min_int || *f.max_int < lo || *f.min_int > hi) return Bitmap();
   if (f.single_valued() && *f.min_int >= lo && *f.max_int <= hi) return f.exists();
+  if (f.sorted_by_doc()) {
+    std::function<int64_t(uint32_t)> value_of = [&](uint32_t d) {
+      int64_t v = 0;
+      f.single_int(d, v);
+      return v;
+    };
+    uint32_t first = partition_docs<int64_t>(doc_count, lo, true, value_of);
+    uint32_t end = partition_docs<int64_t>(doc_count, hi, false, value_of);
+    return Bitmap::range(first, end);
+  }
   std::vector<uint32_t> docs;
   if (f.single_valued()) {
     int64_t v;
@@ -168,6 +199,16 @@ Bitmap scan_int(const FieldReader& f, uint32_t doc_count, int64_t lo, int64_t hi
 Bitmap scan_double(const FieldReader& f, uint32_t doc_count, double lo, double hi) {
   if (!(lo <= hi) || !f.min_double || *f.max_double < lo || *f.min_double > hi) return Bitmap();
   if (f.single_valued() && *f.min_double >= lo && *f.max_double <= hi) return f.exists();
+  if (f.sorted_by_doc()) {
+    std::function<double(uint32_t)> value_of = [&](uint32_t d) {
+      double v = 0;
+      f.single_double(d, v);
+      return v;
+    };
+    uint32_t first = partition_docs<double>(doc_count, lo, true, value_of);
+    uint32_t end = partition_docs<double>(doc_count, hi, false, value_of);
+    return Bitmap::range(first, end);
+  }
   std::vector<uint32_t> docs;
   if (f.single_valued()) {
     double v;

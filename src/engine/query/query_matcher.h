@@ -51,6 +51,8 @@ struct MatchNode {
   float tie_breaker = 0;
 
   float score(uint32_t doc) const;
+  // kTerm: the score of `doc` given its term frequency.
+  float term_score(uint32_t doc, uint32_t tf) const;
 };
 
 Result<MatchNode> build_match(const Query& query, const SegmentView& segment, QueryContext& ctx);

@@ -315,6 +315,9 @@ class Collector {
         });
       }
       for (auto& w : work) {
+        // Constant scores rank by (index, segment, doc): once k hits are held, no later
+        // segment can enter (the total was already counted).
+        if (by_constant_score(w.node) && heap_.size() >= k_ && k_ > 0 && has_max_) continue;
         if (prune && w.bound && heap_.size() >= k_ && !heap_.empty()) {
           const SortKey& worst = heap_.front().keys[0];
           double wv = worst.kind == SortKey::kDouble ? worst.d : double(worst.i);
@@ -324,6 +327,14 @@ class Collector {
       }
     }
     return {};
+  }
+
+  // Sorted by _score only (or not at all) with a query whose score is the same for every
+  // doc: constant-score leaves, or a bool of filters / must_nots only.
+  bool by_constant_score(const MatchNode& node) const {
+    if (!req_.sort.empty() || req_.track_scores || !after_.empty()) return false;
+    if (node.kind == MatchNode::Kind::kConst) return true;
+    return node.kind == MatchNode::Kind::kBool && node.must.empty() && node.should.empty();
   }
 
   void collect_segment(uint32_t ii, uint32_t si, const SegmentView& seg, const MatchNode& node,
@@ -349,10 +360,11 @@ class Collector {
     const bool reverse =
         !need_scores_ && primary.desc &&
         (primary.type == ResolvedSort::kInt || primary.type == ResolvedSort::kDouble);
+    float term_score = -1;  // set by the single-term fast path below
     auto visit = [&](uint32_t doc) -> bool {
       c.doc = doc;
       if (need_scores_) {
-        c.score = node.score(doc);
+        c.score = term_score >= 0 ? term_score : node.score(doc);
         if (!has_max_ || c.score > max_score_) max_score_ = c.score;
         has_max_ = true;
       }
@@ -381,7 +393,20 @@ class Collector {
       }
       return true;
     };
-    if (reverse) {
+    if (by_constant_score(node)) {
+      // Every doc scores the same: the first k in doc order are the top k.
+      docs.for_each([&](uint32_t doc) -> bool { return visit(doc) && heap_.size() < k_; });
+    } else if (need_scores_ && node.kind == MatchNode::Kind::kTerm) {
+      // A single term: walk its postings with their frequencies in step (no rank lookups).
+      const bool has_deletes = !seg.deleted->empty();
+      size_t i = 0;
+      node.postings.docs.for_each([&](uint32_t doc) -> bool {
+        size_t at = i++;
+        if (has_deletes && seg.deleted->contains(doc)) return true;
+        term_score = node.term_score(doc, node.postings.freq_at(at));
+        return visit(doc);
+      });
+    } else if (reverse) {
       docs.for_each_reverse(visit);
     } else {
       docs.for_each(visit);
@@ -512,11 +537,12 @@ Result<SearchResponse> execute_search(const std::vector<SnapshotPtr>& indices,
     if (auto m = collector.max_score()) resp.max_score = score_to_double(*m);
   }
   std::vector<Candidate> ranked = collector.ranked();
+  StoredBlockCache block_cache;
   for (size_t i = static_cast<size_t>(request.from); i < ranked.size(); ++i) {
     const Candidate& c = ranked[i];
     const IndexSnapshot& snap = *indices[c.index];
     const SegmentView& seg = snap.segments[c.segment];
-    auto stored = seg.reader->stored(c.doc);
+    auto stored = seg.reader->stored(c.doc, &block_cache);
     if (!stored) return stored.error();
     SearchHit hit;
     hit.index = snap.index;

@@ -82,7 +82,7 @@ Status StoredFieldsReader::read_block(uint32_t b, std::string& out) const {
   return {};
 }
 
-Result<StoredDoc> StoredFieldsReader::get(uint32_t doc) const {
+Result<StoredDoc> StoredFieldsReader::get(uint32_t doc, StoredBlockCache* cache) const {
   const char* fd = base_ + layout_.first_doc_offset;
   // Binary search the block whose range holds doc.
   uint32_t lo = 0, hi = layout_.n_blocks;
@@ -95,8 +95,20 @@ Result<StoredDoc> StoredFieldsReader::get(uint32_t doc) const {
     }
   }
   if (layout_.n_blocks == 0) return Error::not_found("no stored documents");
-  std::string block;
-  COMPTOIR_TRY(read_block(lo, block));
+  std::string local;
+  const std::string* bp = &local;
+  if (cache != nullptr && cache->owner == this && cache->block == lo) {
+    bp = &cache->data;
+  } else if (cache != nullptr) {
+    cache->owner = nullptr;
+    COMPTOIR_TRY(read_block(lo, cache->data));
+    cache->owner = this;
+    cache->block = lo;
+    bp = &cache->data;
+  } else {
+    COMPTOIR_TRY(read_block(lo, local));
+  }
+  const std::string& block = *bp;
   uint32_t first = load_le<uint32_t>(fd + 4 * lo);
   uint32_t count = load_le<uint32_t>(block.data());
   uint32_t i = doc - first;

@@ -53,12 +53,19 @@ class StoredFieldsWriter {
   uint32_t block_docs_ = 0, docs_ = 0;
 };
 
+// The last decompressed block, reused while consecutive reads hit the same block.
+struct StoredBlockCache {
+  const void* owner = nullptr;
+  uint32_t block = UINT32_MAX;
+  std::string data;
+};
+
 class StoredFieldsReader {
  public:
   StoredFieldsReader() = default;
   StoredFieldsReader(const char* base, size_t size, StoredFieldsLayout layout)
       : base_(base), size_(size), layout_(layout) {}
-  Result<StoredDoc> get(uint32_t doc) const;
+  Result<StoredDoc> get(uint32_t doc, StoredBlockCache* cache = nullptr) const;
   // Calls f(doc, id, source) for every document (merges, replays).
   template <typename F>
   Status for_each(F&& f) const {

@@ -225,6 +225,22 @@ TEST_F(IndexQueryTest, TotalsSourceAndCount) {
   EXPECT_EQ(*index_->count(std::nullopt), 5);
 }
 
+TEST_F(IndexQueryTest, ConstantScoreTopKStopsEarly) {
+  EXPECT_EQ(ids(R"({"size":2,"query":{"range":{"Duration":{"gte":0}}}})"),
+            (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(ids(R"({"size":4,"query":{"bool":{"filter":{"exists":{"field":"Service"}}}}})"),
+            (std::vector<std::string>{"1", "2", "3", "4"}));
+  auto resp = index_->search(
+      *parse_es_json(R"({"size":1,"query":{"bool":{"filter":{"exists":{"field":"Service"}}}}})"));
+  ASSERT_TRUE(resp.ok());
+  EXPECT_EQ(resp->total->value, 5);
+  EXPECT_EQ(*resp->max_score, 0.0);  // a filter-only bool scores 0 in ES
+  resp =
+      index_->search(*parse_es_json(R"({"size":1,"from":3,"query":{"wildcard":{"Service":"*"}}})"));
+  EXPECT_EQ(resp->hits[0].id, "4");
+  EXPECT_EQ(*resp->max_score, 1.0);
+}
+
 TEST_F(IndexQueryTest, Bm25MatchesLuceneFormula) {
   auto req = parse_es_json(R"({"query":{"match":{"Message":"payment"}}})");
   auto resp = index_->search(*req);
@@ -247,8 +263,11 @@ TEST_F(IndexQueryTest, Bm25MatchesLuceneFormula) {
 TEST_F(IndexQueryTest, DeletesAndUpdates) {
   EXPECT_TRUE(*index_->delete_doc("1"));
   EXPECT_FALSE(*index_->delete_doc("1"));
+  ASSERT_TRUE(index_->refresh().ok());
+  EXPECT_EQ(ids(R"({"query":{"match":{"Message":"payment"}}})"), std::vector<std::string>{"3"});
   add("2", R"({"Level":"ERROR","Message":"updated"})");
-  EXPECT_EQ(id_set(R"({"term":{"Level":"ERROR"}})"), (Ids{"1", "4"}));  // not refreshed yet
+  EXPECT_EQ(id_set(R"({"term":{"Level":"ERROR"}})"),
+            (Ids{"4"}));  // the update is not refreshed yet
   ASSERT_TRUE(index_->refresh().ok());
   EXPECT_EQ(id_set(R"({"term":{"Level":"ERROR"}})"), (Ids{"2", "4"}));
   EXPECT_EQ(*index_->count(std::nullopt), 4);
@@ -366,6 +385,7 @@ TEST(IndexMergeTest, MergePreservesResultsAndScores) {
   ASSERT_TRUE((*idx)->refresh().ok());
   const std::vector<std::string> bodies = {
       R"({"size":50,"query":{"match":{"msg":"payment retry"}}})",
+      R"({"size":50,"query":{"match":{"msg":"alpha"}}})",
       R"({"size":50,"query":{"bool":{"must":{"match":{"msg":"alpha"}},"filter":{"range":{"n":{"gte":5}}}}}})",
       R"({"size":50,"sort":[{"tags.keyword":"desc"},{"n":"asc"}]})",
       R"({"size":50,"sort":[{"ts":"desc"}],"query":{"term":{"tags":"t3"}}})",
