@@ -137,13 +137,18 @@ def test_oversized_upload_is_413(start_server):
 
 
 def test_rows_that_cannot_be_used_are_counted(srv):
-    content = "\ufefftimestamp,level,message\n2025-12-23T10:30:00,ERROR,ok\n\"unbalanced,ERROR,x\n"
-    r = upload(srv, "ragged.csv", content)
-    assert r.status_code in (200, 400)
-    if r.status_code == 200:
-        body = r.json()
-        assert body["documents_indexed"] + body["documents_rejected"] >= 1
-        assert all("line" in e and "reason" in e for e in body["errors"])
+    unbalanced = "\ufefftimestamp,level,message\n2025-12-23T10:30:00,ERROR,ok\n\"unbalanced,ERROR,x\n"
+    body = upload(srv, "unbalanced.csv", unbalanced).json()
+    assert (body["documents_indexed"], body["documents_rejected"]) == (1, 1)
+    assert body["errors"] == [{"line": 3,
+                               "reason": "unterminated quoted field (the quote opens on line 3)"}]
+    ragged = ("timestamp,level,message\n2025-12-23T10:30:00,ERROR,ok\n"
+              "2025-12-23T10:31:00,INFO,a,b,c,d,e\n2025-12-23T10:32:00,INFO,fine\n")
+    body = upload(srv, "ragged.csv", ragged).json()
+    assert (body["documents_indexed"], body["documents_rejected"]) == (2, 1)
+    assert body["errors"] == [{"line": 3, "reason": "row has 7 fields, the header has 3"}]
+    entry = requests.get(srv.url + "/api/files/ragged.csv").json()
+    assert (entry["documents_indexed"], entry["documents_rejected"]) == (2, 1)
 
 
 def test_uploaded_documents_survive_restart(start_server, tmp_path):
