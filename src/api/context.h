@@ -15,13 +15,15 @@ struct ApiContext {
         services(app.services()),
         catalogue(app.catalogue()),
         files(app.files()),
-        uploads(app.uploads()) {}
+        uploads(app.uploads()),
+        searches(app.searches()) {}
 
   const Config& config;
   Services& services;
   Catalogue& catalogue;
   FileRegistry& files;
   UploadService& uploads;
+  SearchHistory& searches;
 };
 
 }  // namespace comptoir::api

@@ -5,6 +5,7 @@
 #include "api/cache.h"
 #include "api/orders.h"
 #include "api/products.h"
+#include "api/search_history.h"
 #include "api/system.h"
 #include "api/upload.h"
 
@@ -31,6 +32,9 @@ void register_routes(http::Router& router, ApiContext& ctx) {
   router.add(verb::get, "/api/orders/<id>", bind(get_order));
   router.add(verb::put, "/api/orders/<id>", bind(put_order));
   router.add(verb::delete_, "/api/orders/<id>", bind(delete_order));
+  // Saved searches
+  router.add(verb::post, "/api/search/save", bind(post_search_save));
+  router.add(verb::get, "/api/search/history", bind(get_search_history));
   // Files
   router.add(verb::post, "/api/upload", bind(post_upload));
   router.add(verb::get, "/api/files", bind(get_files));

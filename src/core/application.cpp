@@ -22,6 +22,7 @@ Application::Application(const Config& config, std::unique_ptr<Services> service
       catalogue_(services_->store()),
       files_(services_->store()),
       upload_folder_(config.upload_folder),
-      uploads_(services_->search(), files_, upload_folder_, config.timezone) {}
+      uploads_(services_->search(), files_, upload_folder_, config.timezone),
+      searches_(services_->store()) {}
 
 }  // namespace comptoir

@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "core/catalogue.h"
 #include "core/file_registry.h"
+#include "core/search_history.h"
 #include "core/services.h"
 #include "core/upload_folder.h"
 #include "core/upload_service.h"
@@ -24,6 +25,7 @@ class Application {
   Catalogue& catalogue() { return catalogue_; }
   FileRegistry& files() { return files_; }
   UploadService& uploads() { return uploads_; }
+  SearchHistory& searches() { return searches_; }
 
  private:
   Application(const Config& config, std::unique_ptr<Services> services);
@@ -33,6 +35,7 @@ class Application {
   FileRegistry files_;
   UploadFolder upload_folder_;
   UploadService uploads_;
+  SearchHistory searches_;
 };
 
 }  // namespace comptoir
