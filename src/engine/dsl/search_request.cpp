@@ -3,6 +3,7 @@
 
 #include "engine/dsl/dsl_error.h"
 #include "engine/dsl/query_json.h"
+#include "util/glob_match.h"
 
 namespace comptoir::engine {
 
@@ -324,26 +325,6 @@ json::value to_es_json(const SearchRequest& r) {
 // ---- _source filtering --------------------------------------------------------------
 
 namespace {
-
-bool glob_match(std::string_view pattern, std::string_view text) {
-  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (p < pattern.size() && pattern[p] == text[t]) {
-      ++p;
-      ++t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
 
 bool any_match(const std::vector<std::string>& patterns, std::string_view path) {
   for (const auto& p : patterns)

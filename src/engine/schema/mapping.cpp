@@ -2,6 +2,7 @@
 #include "engine/schema/mapping.h"
 
 #include "engine/dsl/dsl_error.h"
+#include "util/glob_match.h"
 
 namespace comptoir::engine {
 
@@ -55,23 +56,7 @@ std::optional<FieldType> parse_field_type(std::string_view n) {
 }
 
 bool field_pattern_match(std::string_view pattern, std::string_view text) {
-  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (p < pattern.size() && pattern[p] == text[t]) {
-      ++p;
-      ++t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
+  return glob_match(pattern, text);
 }
 
 const FieldDef* Mapping::find(std::string_view name) const {
