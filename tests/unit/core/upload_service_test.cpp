@@ -1,0 +1,96 @@
+// UploadService on the embedded backends: an upload is indexed and registered; a
+// failing parse leaves nothing behind; recover() rolls back an upload a crash left
+// in state "indexing" (its documents, stored file and registry entry all go).
+#include "core/upload_service.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "backends/search/embedded_search.h"
+#include "backends/store/sqlite_store.h"
+#include "util/random_id.h"
+
+namespace comptoir {
+namespace {
+
+constexpr std::string_view kLogs =
+    "timestamp,level,service,message\n"
+    "2025-12-23T10:30:00,ERROR,payment-service,Payment failed\n"
+    "2025-12-23T10:31:00,INFO,auth-service,User logged in\n";
+
+class UploadServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("upload-service-" + random_hex_id());
+    store_ = std::move(SqliteStore::open(dir_ / "c.db").value());
+    search_ = std::move(EmbeddedSearch::open(dir_ / "index").value());
+    registry_ = std::make_unique<FileRegistry>(*store_);
+    folder_ = std::make_unique<UploadFolder>(dir_ / "uploads");
+    uploads_ = std::make_unique<UploadService>(*search_, *registry_, *folder_, "UTC");
+  }
+  void TearDown() override {
+    uploads_.reset();
+    search_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  int64_t documents_of(const std::string& filename) {
+    engine::TermQuery term;
+    term.field = "source_file";
+    term.value = filename;
+    return search_->count("ecommerce-logs-*", engine::Query(term)).value();
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<EmbeddedSearch> search_;
+  std::unique_ptr<FileRegistry> registry_;
+  std::unique_ptr<UploadFolder> folder_;
+  std::unique_ptr<UploadService> uploads_;
+};
+
+TEST_F(UploadServiceTest, UploadIndexesAndRegisters) {
+  auto outcome = uploads_->upload("logs.csv", kLogs, false);
+  ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+  EXPECT_EQ(outcome->entry.documents_indexed, 2u);
+  EXPECT_EQ(documents_of("logs.csv"), 2);
+  EXPECT_EQ(registry_->get("logs.csv")->state, "indexed");
+}
+
+TEST_F(UploadServiceTest, FailedParseLeavesNothing) {
+  auto outcome = uploads_->upload("bad.csv", "level,message\nERROR,\xff\n", false);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(*registry_->count(), 0u);
+  EXPECT_TRUE(registry_->unfinished()->empty());
+  EXPECT_TRUE(std::filesystem::is_empty(dir_ / "uploads"));
+}
+
+TEST_F(UploadServiceTest, RecoverRollsBackAnInterruptedUpload) {
+  // What a crash between indexing and the final registry update leaves: the file,
+  // its documents, and an entry still "indexing".
+  auto outcome = uploads_->upload("crashed.csv", kLogs, false);
+  ASSERT_TRUE(outcome.ok());
+  FileEntry entry = outcome->entry;
+  entry.state = "indexing";
+  ASSERT_TRUE(registry_->update(entry).ok());
+  ASSERT_EQ(documents_of("crashed.csv"), 2);
+  auto kept =
+      uploads_->upload("kept.csv", std::string(kLogs) + "2025-12-23T10:32:00,INFO,x,y\n", false);
+  ASSERT_TRUE(kept.ok());
+
+  auto recovered = uploads_->recover();
+  ASSERT_TRUE(recovered.ok()) << recovered.error().message;
+  EXPECT_EQ(*recovered, 1u);
+  EXPECT_EQ(documents_of("crashed.csv"), 0);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "uploads" / "crashed.csv"));
+  EXPECT_EQ(registry_->get("crashed.csv").error().code, ErrorCode::kNotFound);
+  // The finished upload is untouched.
+  EXPECT_EQ(documents_of("kept.csv"), 3);
+  EXPECT_EQ(*registry_->count(), 1u);
+  EXPECT_EQ(*uploads_->recover(), 0u);
+}
+
+}  // namespace
+}  // namespace comptoir
