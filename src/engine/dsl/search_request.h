@@ -1,7 +1,7 @@
 // SearchRequest: the typed body of an Elasticsearch `_search` (query, sort, from/size,
 // search_after, _source filtering, track_total_hits). parse_es_json() validates like ES
 // (unknown keys, the 10,000 result window) and to_es_json() writes a body that parses
-// back to the same request. Aggregations are kept as raw JSON until they are typed.
+// back to the same request, aggregations included (aggregation.h).
 #pragma once
 
 #include <boost/json.hpp>
@@ -10,35 +10,14 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/dsl/aggregation.h"
 #include "engine/dsl/query.h"
+#include "engine/dsl/sort_and_source.h"
 #include "util/result.h"
 
 namespace comptoir::engine {
 
 inline constexpr int64_t kMaxResultWindow = 10000;
-
-enum class SortOrder { kAsc, kDesc };
-
-struct SortField {
-  std::string field;               // a field name, "_score" or "_doc"
-  std::optional<SortOrder> order;  // default: desc for _score, asc otherwise
-  JsonScalar missing;              // "_last" (default), "_first", or a value
-  std::optional<std::string> unmapped_type;
-  std::optional<std::string> format;
-  std::optional<std::string> mode;  // min | max | avg | sum | median
-
-  SortOrder effective_order() const {
-    return order.value_or(field == "_score" ? SortOrder::kDesc : SortOrder::kAsc);
-  }
-  bool missing_first() const;  // where docs without a value go, for this order
-  bool operator==(const SortField&) const = default;
-};
-
-struct SourceFilter {
-  bool fetch = true;
-  std::vector<std::string> includes, excludes;  // patterns with '*'
-  bool operator==(const SourceFilter&) const = default;
-};
 
 struct TrackTotalHits {
   bool enabled = true;
@@ -58,7 +37,7 @@ struct SearchRequest {
   bool source_specified = false;
   TrackTotalHits track_total_hits;
   bool track_scores = false;
-  std::optional<boost::json::object> aggregations;  // raw until typed
+  std::vector<Aggregation> aggregations;
 
   bool operator==(const SearchRequest&) const = default;
 };
@@ -74,8 +53,5 @@ Result<std::optional<Query>> parse_count_json(std::string_view body);
 
 // Checks from/size against the 10,000 window and search_after against sort.
 Status validate(const SearchRequest& request);
-
-// `_source` filtering of one document (dotted paths and '*' patterns).
-boost::json::value filter_source(const boost::json::value& source, const SourceFilter& filter);
 
 }  // namespace comptoir::engine

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "engine/dsl/dsl_error.h"
+#include "engine/query/aggregator.h"
 #include "engine/query/bm25.h"
 #include "engine/query/query_matcher.h"
 
@@ -230,7 +231,10 @@ JsonScalar key_to_json(const SortKey& k, const ResolvedSort& s, float score, uin
     case ResolvedSort::kScore:
       return JsonScalar{score_to_double(score)};
     case ResolvedSort::kDoc:
-      return JsonScalar{static_cast<int64_t>(global_doc)};
+      // The position search_after compares (index, segment, doc), not global_doc:
+      // a page after a `_doc` tiebreaker must resume exactly where the last one ended.
+      (void)global_doc;
+      return JsonScalar{k.i};
     default:
       break;
   }
@@ -251,6 +255,8 @@ JsonScalar key_to_json(const SortKey& k, const ResolvedSort& s, float score, uin
 class Collector {
  public:
   Collector(const SearchRequest& req, size_t k) : req_(req), k_(k) {}
+  // Keeps each segment's matching live docs (for aggregations).
+  void keep_matches(std::vector<std::vector<std::pair<uint32_t, Bitmap>>>* out) { matches_ = out; }
 
   Status run(const std::vector<SnapshotPtr>& indices, int64_t now) {
     const Query all = MatchAllQuery{};
@@ -285,6 +291,10 @@ class Collector {
         docs -= *seg.deleted;
         uint64_t n = docs.cardinality();
         total_ += n;
+        if (matches_ != nullptr && n > 0) {
+          if (matches_->size() <= ii) matches_->resize(ii + 1);
+          (*matches_)[ii].emplace_back(si, docs);
+        }
         if ((k_ == 0 && !need_scores_) || n == 0) continue;
         work.push_back(Work{si, std::move(*node), std::move(docs), std::nullopt});
       }
@@ -510,6 +520,7 @@ class Collector {
   float max_score_ = 0;
   bool has_max_ = false;
   uint32_t cur_index_ = 0, cur_segment_ = 0;
+  std::vector<std::vector<std::pair<uint32_t, Bitmap>>>* matches_ = nullptr;
 };
 
 }  // namespace
@@ -521,8 +532,15 @@ Result<SearchResponse> execute_search(const std::vector<SnapshotPtr>& indices,
   const int64_t now = options.now_ms.value_or(now_epoch_ms());
   const size_t k = static_cast<size_t>(request.from + request.size);
   Collector collector(request, k);
+  std::vector<std::vector<std::pair<uint32_t, Bitmap>>> matches;
+  if (!request.aggregations.empty()) collector.keep_matches(&matches);
   COMPTOIR_TRY(collector.run(indices, now));
   SearchResponse resp;
+  if (!request.aggregations.empty()) {
+    auto aggs = run_aggregations(request.aggregations, indices, matches, now);
+    if (!aggs) return aggs.error();
+    resp.aggregations = std::move(*aggs);
+  }
   resp.shards.total = resp.shards.successful = static_cast<int64_t>(indices.size());
   if (request.track_total_hits.enabled) {
     int64_t total = static_cast<int64_t>(collector.total());

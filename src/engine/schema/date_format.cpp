@@ -3,6 +3,8 @@
 
 #include <unicode/timezone.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <memory>
@@ -505,6 +507,152 @@ std::string format_date_iso(int64_t ms) {
                 static_cast<long long>(rem / kMsPerSecond % 60),
                 static_cast<long long>(rem % 1000));
   return buf;
+}
+
+namespace {
+
+std::string offset_text(int64_t offset_ms, bool colon) {
+  if (offset_ms == 0) return "Z";
+  char sign = offset_ms < 0 ? '-' : '+';
+  int64_t a = offset_ms < 0 ? -offset_ms : offset_ms;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, colon ? "%c%02lld:%02lld" : "%c%02lld%02lld", sign,
+                static_cast<long long>(a / kMsPerHour),
+                static_cast<long long>(a / kMsPerMinute % 60));
+  return buf;
+}
+
+void append_padded(std::string& out, int64_t v, size_t width) {
+  std::string digits = std::to_string(v < 0 ? -v : v);
+  if (v < 0) out += '-';
+  if (digits.size() < width) out.append(width - digits.size(), '0');
+  out += digits;
+}
+
+}  // namespace
+
+std::string format_date(int64_t ms, std::string_view format, std::string_view tz) {
+  size_t bars = format.find("||");
+  if (bars != std::string_view::npos) format = format.substr(0, bars);
+  if (format == "epoch_millis") return std::to_string(ms);
+  if (format == "epoch_second") return std::to_string(floor_div(ms, kMsPerSecond));
+  int64_t offset = 0;
+  if (!tz.empty()) {
+    auto off = zone_offset_ms(tz, ms, false);
+    if (off) offset = *off;
+  }
+  std::string_view pattern = format;
+  if (format.empty() || format == "strict_date_optional_time" || format == "date_optional_time" ||
+      format == "strict_date_time" || format == "date_time" ||
+      format == "strict_date_optional_time_nanos")
+    pattern = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
+  else if (format == "date" || format == "strict_date")
+    pattern = "yyyy-MM-dd";
+  else if (format == "date_hour_minute_second" || format == "strict_date_hour_minute_second")
+    pattern = "yyyy-MM-dd'T'HH:mm:ss";
+  else if (format == "basic_date")
+    pattern = "yyyyMMdd";
+  const int64_t local = ms + offset;
+  const int64_t days = floor_div(local, kMsPerDay);
+  const int64_t rem = local - days * kMsPerDay;
+  int64_t y;
+  unsigned m, d;
+  civil_from_days(days, y, m, d);
+  static const char* kDays[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  std::string out;
+  size_t i = 0;
+  while (i < pattern.size()) {
+    char c = pattern[i];
+    if (c == '\'') {
+      size_t end = pattern.find('\'', i + 1);
+      if (end == std::string_view::npos) end = pattern.size();
+      if (end == i + 1) {
+        out += '\'';
+      } else {
+        out.append(pattern.substr(i + 1, end - i - 1));
+      }
+      i = end + 1;
+      continue;
+    }
+    if (!std::isalpha(static_cast<unsigned char>(c))) {
+      out += c;
+      ++i;
+      continue;
+    }
+    size_t n = 1;
+    while (i + n < pattern.size() && pattern[i + n] == c) ++n;
+    switch (c) {
+      case 'y':
+      case 'u':
+      case 'Y':
+        if (n == 2) {
+          append_padded(out, ((y % 100) + 100) % 100, 2);
+        } else {
+          append_padded(out, y, std::max<size_t>(n, 4));
+        }
+        break;
+      case 'M':
+      case 'L':
+        if (n >= 3) {
+          out += kMonths[m - 1];
+        } else {
+          append_padded(out, m, n);
+        }
+        break;
+      case 'd':
+        append_padded(out, d, n);
+        break;
+      case 'H':
+        append_padded(out, rem / kMsPerHour, n);
+        break;
+      case 'h': {
+        int64_t h = rem / kMsPerHour % 12;
+        append_padded(out, h == 0 ? 12 : h, n);
+        break;
+      }
+      case 'a':
+        out += rem / kMsPerHour < 12 ? "AM" : "PM";
+        break;
+      case 'm':
+        append_padded(out, rem / kMsPerMinute % 60, n);
+        break;
+      case 's':
+        append_padded(out, rem / kMsPerSecond % 60, n);
+        break;
+      case 'S': {
+        std::string frac;
+        append_padded(frac, rem % 1000, 3);
+        frac.resize(n, '0');
+        out += frac;
+        break;
+      }
+      case 'E':
+        out += kDays[((days % 7) + 7) % 7];
+        break;
+      case 'X':
+      case 'x': {
+        if (offset == 0 && c == 'X') {
+          out += 'Z';
+          break;
+        }
+        std::string t = offset == 0 ? std::string("+00:00") : offset_text(offset, true);
+        if (n == 1) t.resize(3);    // +01
+        if (n == 2) t.erase(3, 1);  // +0100
+        out += t;
+        break;
+      }
+      case 'Z':
+        out += offset == 0 ? (n >= 4 ? "Z" : "+0000") : offset_text(offset, n >= 5);
+        break;
+      default:
+        out.append(n, c);
+        break;
+    }
+    i += n;
+  }
+  return out;
 }
 
 }  // namespace comptoir::engine

@@ -32,6 +32,12 @@ bool looks_like_date(std::string_view text);
 // 2024-01-01T00:00:00.000Z
 std::string format_date_iso(int64_t epoch_ms);
 
+// Formats an instant as ES prints dates (key_as_string, value_as_string): `format` is a
+// named format (strict_date_optional_time — the default for "" —, date_time, date,
+// epoch_millis, epoch_second) or a Java-time pattern (yyyy MM dd HH mm ss SSS XXX Z E
+// and 'quoted' text), the first of "a||b" alternatives; in `time_zone` ("" = UTC).
+std::string format_date(int64_t epoch_ms, std::string_view format, std::string_view time_zone);
+
 // Offset of a time zone ("+01:00", "Z", "UTC", "Europe/Paris") from UTC at an instant,
 // in ms; `local` says whether `at_ms` is a wall-clock time in that zone.
 Result<int64_t> zone_offset_ms(std::string_view time_zone, int64_t at_ms, bool local);

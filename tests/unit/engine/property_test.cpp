@@ -9,6 +9,7 @@
 #include <random>
 
 #include "brute_force.h"
+#include "brute_force_aggs.h"
 #include "engine/dsl/query_json.h"
 #include "engine/index/index.h"
 #include "engine/query/query_matcher.h"
@@ -170,6 +171,87 @@ class Generator {
     }
     if (!b.should.empty() && chance(30)) b.minimum_should_match = std::to_string(uniform(1, 2));
     return b;
+  }
+
+  // A random aggregation tree (as ES JSON) over the test fields.
+  json::object aggs(int depth) {
+    json::object out;
+    int n = uniform(1, 2);
+    for (int i = 0; i < n; ++i) {
+      std::string name = "a" + std::to_string(depth) + std::to_string(i);
+      json::object entry;
+      bool bucket = depth > 0 && chance(60);
+      if (bucket) {
+        switch (uniform(0, 6)) {
+          case 0:
+          case 1: {
+            const char* fields[] = {"kw", "num", "dbl", "flag", "obj.b", "ts"};
+            json::object t{{"field", fields[uniform(0, 5)]}, {"size", uniform(1, 6)}};
+            json::object sub = aggs(depth - 1);
+            if (chance(30)) t["order"] = json::object{{"_key", chance(50) ? "asc" : "desc"}};
+            if (chance(30)) {
+              sub["ord"] = json::object{{"sum", json::object{{"field", "num"}}}};
+              t["order"] = json::object{{"ord", chance(50) ? "asc" : "desc"}};
+            }
+            entry["terms"] = t;
+            entry["aggs"] = sub;
+            break;
+          }
+          case 2:
+            entry["histogram"] = json::object{{"field", chance(50) ? "num" : "dbl"},
+                                              {"interval", chance(50) ? 5 : 2.5}};
+            entry["aggs"] = aggs(depth - 1);
+            break;
+          case 3: {
+            json::object h{{"field", "ts"}};
+            int which = uniform(0, 2);
+            if (which == 0) h["calendar_interval"] = "day";
+            if (which == 1) h["calendar_interval"] = "1h";
+            if (which == 2) h["fixed_interval"] = "90m";
+            if (chance(40)) h["time_zone"] = chance(50) ? "+02:00" : "-05:30";
+            entry["date_histogram"] = h;
+            if (chance(50)) entry["aggs"] = aggs(depth - 1);
+            break;
+          }
+          case 4:
+            entry["range"] =
+                json::object{{"field", chance(50) ? "num" : "dbl"},
+                             {"ranges", json::array{json::object{{"to", -5}},
+                                                    json::object{{"from", -5}, {"to", 2.5}},
+                                                    json::object{{"from", 2.5}}}}};
+            entry["aggs"] = aggs(depth - 1);
+            break;
+          case 5:
+            entry["filters"] = json::object{{"filters", json::object{{"x", to_es_json(query(2))},
+                                                                     {"y", to_es_json(query(2))}}}};
+            entry["aggs"] = aggs(depth - 1);
+            break;
+          default:
+            entry["missing"] = json::object{{"field", chance(50) ? "num" : "kw"}};
+            entry["aggs"] = aggs(depth - 1);
+            break;
+        }
+      } else {
+        const char* metrics[] = {"sum", "avg", "min", "max", "value_count", "stats"};
+        switch (uniform(0, 3)) {
+          case 0:
+          case 1:
+            entry[metrics[uniform(0, 5)]] = json::object{{"field", chance(50) ? "num" : "dbl"}};
+            break;
+          case 2:
+            entry["cardinality"] = json::object{{"field", chance(50)   ? "kw"
+                                                          : chance(50) ? "num"
+                                                                       : "obj.b"}};
+            break;
+          default:
+            entry["percentiles"] = json::object{{"field", chance(50) ? "num" : "dbl"},
+                                                {"percents", json::array{0, 25, 50, 99.9, 100}}};
+            break;
+        }
+      }
+      out[name] = std::move(entry);
+    }
+    return out;
   }
 
   SearchRequest request() {
@@ -338,6 +420,71 @@ TEST(IndexPropertyTest, EngineEqualsBruteForce) {
     }
   }
   EXPECT_GT(checked, 2000);
+}
+
+// Random aggregation trees over random queries: the engine's `aggregations` equal the
+// brute-force evaluator's (exact: the samples are below the cardinality threshold and
+// the percentiles' exact limit).
+TEST(IndexPropertyTest, AggregationsEqualBruteForce) {
+  uint32_t seed = std::random_device{}();
+  if (const char* env = std::getenv("COMPTOIR_SEED"))
+    seed = static_cast<uint32_t>(std::strtoul(env, nullptr, 10));
+  SCOPED_TRACE("COMPTOIR_SEED=" + std::to_string(seed));
+  Generator gen(seed);
+  BruteForce bf(kTypes);
+  BruteForceAggs oracle(bf, kTypes);
+  int checked = 0;
+  for (int round = 0; round < 8; ++round) {
+    auto mapping =
+        parse_mapping(json::parse(R"({"properties":{"kw":{"type":"keyword"},"num":{"type":"long"},
+      "dbl":{"type":"double"},"ts":{"type":"date"},"flag":{"type":"boolean"},
+      "obj":{"properties":{"a":{"type":"long"},"b":{"type":"keyword"}}}}})"));
+    ASSERT_TRUE(mapping.ok());
+    IndexSettings settings;
+    settings.refresh_interval = std::chrono::milliseconds(0);
+    auto index = Index::create_in_memory("aggs", *mapping, settings);
+    ASSERT_TRUE(index.ok());
+    std::vector<BfDoc> docs;
+    std::vector<BulkItem> batch;
+    int n = gen.uniform(20, 200);
+    for (int i = 0; i < n; ++i) {
+      json::object src = gen.doc();
+      std::string id = std::to_string(i);
+      batch.push_back(BulkItem{BulkOp::kIndex, id, json::serialize(src)});
+      docs.push_back(BfDoc{id, std::move(src)});
+      if (gen.chance(5)) {  // several segments
+        ASSERT_TRUE((*index)->bulk(batch).ok());
+        batch.clear();
+        ASSERT_TRUE((*index)->refresh().ok());
+      }
+    }
+    ASSERT_TRUE((*index)->bulk(batch).ok());
+    ASSERT_TRUE((*index)->refresh().ok());
+    for (int q = 0; q < 150; ++q) {
+      json::object body{{"size", 0}, {"aggs", gen.aggs(gen.uniform(1, 2))}};
+      Query query = gen.query(2);
+      auto req = parse_search_request(body);  // the query stays typed: prefixes may cut UTF-8
+      body["query"] = to_es_json(query);
+      std::string text = json::serialize(body);
+      ASSERT_TRUE(req.ok()) << text << ": " << req.error().message;
+      req->query = query;
+      auto resp = (*index)->search(*req);
+      ASSERT_TRUE(resp.ok()) << text << ": " << resp.error().message;
+      std::vector<const BfDoc*> matched;
+      for (const auto& d : docs)
+        if (bf.matches(query, d)) matched.push_back(&d);
+      json::object expected = oracle.run(req->aggregations, matched);
+      ASSERT_TRUE(resp->aggregations.has_value());
+      std::string where;
+      ASSERT_TRUE(json_near(json::value(*resp->aggregations), json::value(expected), where))
+          << "seed " << seed << "\n"
+          << text << "\n"
+          << where << "\nengine: " << json::serialize(*resp->aggregations)
+          << "\noracle: " << json::serialize(expected);
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 1000);
 }
 
 }  // namespace

@@ -1,0 +1,212 @@
+// Single-pass numeric metrics: sum, avg, min, max, value_count and stats, per parent
+// bucket. Every value of a multi-valued field counts (avg = sum of values / number of
+// values); sums use Kahan compensation as Elasticsearch does, so totals match to the
+// last digits. Empty sets answer sum 0, value_count 0 and null avg/min/max; date fields
+// add `value_as_string`. value_count also counts keyword values.
+#include <cmath>
+
+#include "engine/dsl/dsl_error.h"
+#include "engine/query/aggregator.h"
+#include "engine/query/field_values.h"
+#include "engine/schema/date_format.h"
+
+namespace comptoir::engine {
+
+namespace json = boost::json;
+
+namespace {
+
+struct Stats {
+  int64_t count = 0;
+  double sum = 0, compensation = 0;
+  double min = INFINITY, max = -INFINITY;
+
+  void add(double v) {
+    ++count;
+    // Kahan summation (non-finite values make the sum non-finite, as in ES).
+    if (std::isfinite(v) && std::isfinite(sum)) {
+      double y = v - compensation;
+      double t = sum + y;
+      compensation = (t - sum) - y;
+      sum = t;
+    } else {
+      sum += v;
+    }
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+};
+
+class MetricAggregator final : public Aggregator {
+ public:
+  MetricAggregator(const Aggregation& def, AggregationContext& ctx)
+      : Aggregator(def, ctx), spec_(std::get<MetricAgg>(def.body)) {}
+
+  Status init() {
+    if (const FieldDef* f = find_field(*ctx_.indices, spec_.field)) {
+      StorageKind k = storage_kind(f->type);
+      if (k == StorageKind::kText) return text_field_error(spec_.field);
+      bool counts_keywords = spec_.kind == MetricKind::kValueCount && k == StorageKind::kKeyword;
+      if ((k == StorageKind::kKeyword && !counts_keywords) || k == StorageKind::kNone)
+        return dsl_error("illegal_argument_exception", "Field [" + spec_.field + "] of type [" +
+                                                           std::string(field_type_name(f->type)) +
+                                                           "] is not supported for aggregation [" +
+                                                           std::string(def_.type_name()) + "]");
+      is_date_ = f->type == FieldType::kDate;
+      if (f->format) field_format_ = *f->format;
+    }
+    if (!std::holds_alternative<std::monostate>(spec_.missing)) {
+      std::string text = scalar_to_string(spec_.missing);
+      if (is_date_) {
+        auto ms = parse_date(text);
+        if (!ms) return ms.error();
+        missing_ = double(*ms);
+      } else {
+        missing_ = std::strtod(text.c_str(), nullptr);
+      }
+    }
+    return {};
+  }
+
+  Status begin_segment(const SegmentContext& seg) override {
+    values_ = FieldValues::open(*seg.snapshot, *seg.segment, spec_.field);
+    return {};
+  }
+
+  void collect_all(const Bitmap& docs) override {
+    const FieldReader* r = values_.reader;
+    // Single-valued int column: a tight loop without per-doc dispatch.
+    if (r != nullptr && values_.kind == StorageKind::kInt64 && r->single_valued() && !missing_) {
+      Stats& s = at(0);
+      docs.for_each([&](uint32_t doc) {
+        int64_t v;
+        if (r->single_int(doc, v)) s.add(double(v));
+      });
+      return;
+    }
+    if (r != nullptr && values_.kind == StorageKind::kDouble && r->single_valued() && !missing_) {
+      Stats& s = at(0);
+      docs.for_each([&](uint32_t doc) {
+        double v;
+        if (r->single_double(doc, v)) s.add(v);
+      });
+      return;
+    }
+    Aggregator::collect_all(docs);
+  }
+
+  void collect(uint32_t doc, uint32_t owner) override {
+    Stats& s = at(owner);
+    uint32_t n = 0;
+    if (values_.kind == StorageKind::kKeyword) {
+      n = values_.ords(doc, [&](uint32_t) { s.add(0); });
+    } else {
+      n = values_.doubles(doc, [&](double v) { s.add(v); });
+    }
+    if (n == 0 && missing_) s.add(*missing_);
+  }
+
+  Result<json::value> result(uint32_t owner) override {
+    static const Stats kEmpty;
+    const Stats& s = owner < stats_.size() ? stats_[owner] : kEmpty;
+    json::object o;
+    auto number = [&](double v, bool present) -> json::value {
+      if (!present) return nullptr;
+      return v;
+    };
+    auto with_string = [&](const char* key, double v, bool present) {
+      if (present && is_date_)
+        o[key] = format_date(static_cast<int64_t>(v), spec_.format.value_or(field_format_), "");
+    };
+    switch (spec_.kind) {
+      case MetricKind::kSum:
+        o["value"] = s.sum;
+        with_string("value_as_string", s.sum, true);
+        break;
+      case MetricKind::kAvg:
+        o["value"] = number(s.sum / double(s.count), s.count > 0);
+        with_string("value_as_string", s.sum / double(s.count), s.count > 0);
+        break;
+      case MetricKind::kMin:
+        o["value"] = number(s.min, s.count > 0);
+        with_string("value_as_string", s.min, s.count > 0);
+        break;
+      case MetricKind::kMax:
+        o["value"] = number(s.max, s.count > 0);
+        with_string("value_as_string", s.max, s.count > 0);
+        break;
+      case MetricKind::kValueCount:
+        o["value"] = s.count;
+        break;
+      case MetricKind::kStats:
+        o["count"] = s.count;
+        o["min"] = number(s.min, s.count > 0);
+        o["max"] = number(s.max, s.count > 0);
+        o["avg"] = number(s.sum / double(s.count), s.count > 0);
+        o["sum"] = s.sum;
+        with_string("min_as_string", s.min, s.count > 0);
+        with_string("max_as_string", s.max, s.count > 0);
+        with_string("avg_as_string", s.sum / double(s.count), s.count > 0);
+        with_string("sum_as_string", s.sum, true);
+        break;
+    }
+    add_meta(def_, o);
+    return json::value(std::move(o));
+  }
+
+  std::optional<double> order_value(uint32_t owner, std::string_view path) override {
+    static const Stats kEmpty;
+    const Stats& s = owner < stats_.size() ? stats_[owner] : kEmpty;
+    std::string_view metric = path;
+    if (metric.empty() || metric == "value") {
+      switch (spec_.kind) {
+        case MetricKind::kSum:
+          return s.sum;
+        case MetricKind::kValueCount:
+          return double(s.count);
+        case MetricKind::kAvg:
+          metric = "avg";
+          break;
+        case MetricKind::kMin:
+          metric = "min";
+          break;
+        case MetricKind::kMax:
+          metric = "max";
+          break;
+        case MetricKind::kStats:
+          return std::nullopt;
+      }
+    }
+    if (metric == "count") return double(s.count);
+    if (metric == "sum") return s.sum;
+    if (s.count == 0) return std::nullopt;
+    if (metric == "avg") return s.sum / double(s.count);
+    if (metric == "min") return s.min;
+    if (metric == "max") return s.max;
+    return std::nullopt;
+  }
+
+ private:
+  Stats& at(uint32_t owner) {
+    if (owner >= stats_.size()) stats_.resize(owner + 1);
+    return stats_[owner];
+  }
+
+  const MetricAgg& spec_;
+  bool is_date_ = false;
+  std::string field_format_;
+  std::optional<double> missing_;
+  std::vector<Stats> stats_;
+  FieldValues values_;
+};
+
+}  // namespace
+
+Result<AggregatorPtr> make_metric_aggregator(const Aggregation& def, AggregationContext& ctx,
+                                             bool) {
+  auto a = std::make_unique<MetricAggregator>(def, ctx);
+  COMPTOIR_TRY(a->init());
+  return AggregatorPtr(std::move(a));
+}
+
+}  // namespace comptoir::engine
