@@ -364,9 +364,35 @@ class Collector {
     const ResolvedSort& primary = sorts[0];
     const FieldReader* pf = readers[0];
     const bool sorted_column =
-        !need_scores_ && after_.empty() && pf != nullptr && pf->sorted_by_doc() &&
+        !need_scores_ && pf != nullptr && pf->sorted_by_doc() &&
         (primary.type == ResolvedSort::kInt || primary.type == ResolvedSort::kDouble) &&
         !primary.missing_value;
+    // search_after on a sorted column: only docs on the "after" side of the primary key
+    // can enter, and they form one doc-id range found by binary search (export pages
+    // then cost a page, not a pass over every match).
+    Bitmap narrowed;
+    const Bitmap* to_visit = &docs;
+    if (sorted_column && !after_.empty() && after_[0].kind != SortKey::kNull &&
+        after_[0].kind != SortKey::kString) {
+      const uint32_t n = seg.reader->doc_count();
+      auto below = [&](uint32_t doc) {  // value(doc) < after (asc) / <= after (desc)
+        SortKey k = key_of(primary, pf, doc, 0);
+        double v = k.kind == SortKey::kDouble ? k.d : double(k.i);
+        double a = after_[0].kind == SortKey::kDouble ? after_[0].d : double(after_[0].i);
+        return primary.desc ? v <= a : v < a;
+      };
+      uint32_t lo = 0, hi = n;  // first doc where below() is false
+      while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (below(mid)) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      narrowed = primary.desc ? docs & Bitmap::range(0, lo) : docs & Bitmap::range(lo, n);
+      to_visit = &narrowed;
+    }
     const bool reverse =
         !need_scores_ && primary.desc &&
         (primary.type == ResolvedSort::kInt || primary.type == ResolvedSort::kDouble);
@@ -383,8 +409,8 @@ class Collector {
         c.keys[i] = key_of(sorts[i], readers[i], doc, c.score);
       if (!after_.empty()) {
         for (size_t i = 0; i < after_.size(); ++i) {
-          int cmp =
-              sorts[i].type == ResolvedSort::kDoc ? 0 : compare_key(c.keys[i], after_[i], sorts[i]);
+          // `_doc` compares too: it is the tiebreaker that makes search_after exact.
+          int cmp = compare_key(c.keys[i], after_[i], sorts[i]);
           if (cmp < 0) return true;
           if (cmp > 0) break;
           if (i + 1 == after_.size()) return true;  // equal: not strictly after
@@ -417,9 +443,9 @@ class Collector {
         return visit(doc);
       });
     } else if (reverse) {
-      docs.for_each_reverse(visit);
+      to_visit->for_each_reverse(visit);
     } else {
-      docs.for_each(visit);
+      to_visit->for_each(visit);
     }
   }
 
