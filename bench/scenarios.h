@@ -12,4 +12,8 @@ int run_store_scenario(int argc, char** argv);
 // embedded engine on generated logs (engine_bench.cpp).
 int run_engine_scenario(int argc, char** argv);
 
+// Aggregation latencies (dashboard, terms, cardinality, sales results) on generated
+// logs and sales lines (aggs_bench.cpp).
+int run_aggs_scenario(int argc, char** argv);
+
 }  // namespace comptoir::bench

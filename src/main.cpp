@@ -1,6 +1,7 @@
 // The comptoir command: `serve` (the default) runs the HTTP server, `config` prints
 // the effective configuration with secrets masked, `ingest` indexes files like
-// uploads and `sample` loads demo data (cli/), `--version` prints the version.
+// uploads, `sample` loads demo data and `export` writes matching logs as CSV (cli/),
+// `--version` prints the version.
 // Flags override the environment, which overrides `.env`, which overrides defaults.
 #include <CLI/CLI.hpp>
 
@@ -10,6 +11,7 @@
 #include <optional>
 
 #include "api/routes.h"
+#include "cli/export_command.h"
 #include "cli/ingest_command.h"
 #include "cli/sample_command.h"
 #include "config/config.h"
@@ -99,6 +101,19 @@ int main(int argc, char** argv) {
   sample_cmd->add_option("--products", sample.products, "products (default 50)");
   sample_cmd->add_option("--orders", sample.orders, "orders (default 200)");
   sample_cmd->add_option("--seed", sample.seed, "random seed (default 42)");
+  comptoir::cli::ExportOptions export_options;
+  auto* export_cmd =
+      app.add_subcommand("export", "write the logs matching the filters as CSV to stdout")
+          ->fallthrough();
+  export_cmd->add_option("--q,--query", export_options.query, "search text");
+  export_cmd->add_option("--level", export_options.level, "log level (exact, any case)");
+  export_cmd->add_option("--service", export_options.service, "service (exact, any case)");
+  export_cmd->add_option("--start-date", export_options.start_date, "YYYY-MM-DD or ISO 8601");
+  export_cmd->add_option("--end-date", export_options.end_date,
+                         "YYYY-MM-DD (whole day) or ISO 8601");
+  export_cmd->add_option("--columns", export_options.columns,
+                         "comma list (default timestamp,level,service,message,user)");
+  export_cmd->add_option("--syntax", export_options.syntax, "plain (default) or lucene");
   (void)serve_cmd;
 
   CLI11_PARSE(app, argc, argv);
@@ -128,6 +143,10 @@ int main(int argc, char** argv) {
   if (ingest_cmd->parsed()) {
     comptoir::init_logging(config->log_format, "warn");
     return comptoir::cli::run_ingest(*config, ingest_paths, ingest_force);
+  }
+  if (export_cmd->parsed()) {
+    comptoir::init_logging(config->log_format, "warn");
+    return comptoir::cli::run_export(*config, export_options);
   }
   if (sample_cmd->parsed()) {
     comptoir::init_logging(config->log_format, "warn");

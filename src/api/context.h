@@ -16,7 +16,9 @@ struct ApiContext {
         catalogue(app.catalogue()),
         files(app.files()),
         uploads(app.uploads()),
-        searches(app.searches()) {}
+        searches(app.searches()),
+        logs(app.logs()),
+        answers(app.answers()) {}
 
   const Config& config;
   Services& services;
@@ -24,6 +26,8 @@ struct ApiContext {
   FileRegistry& files;
   UploadService& uploads;
   SearchHistory& searches;
+  LogSearch& logs;
+  ResponseCache& answers;
 };
 
 }  // namespace comptoir::api

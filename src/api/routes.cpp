@@ -2,9 +2,12 @@
 // per resource.
 #include "api/routes.h"
 
+#include "api/analytics.h"
 #include "api/cache.h"
+#include "api/export_csv.h"
 #include "api/orders.h"
 #include "api/products.h"
+#include "api/search.h"
 #include "api/search_history.h"
 #include "api/system.h"
 #include "api/upload.h"
@@ -32,6 +35,12 @@ void register_routes(http::Router& router, ApiContext& ctx) {
   router.add(verb::get, "/api/orders/<id>", bind(get_order));
   router.add(verb::put, "/api/orders/<id>", bind(put_order));
   router.add(verb::delete_, "/api/orders/<id>", bind(delete_order));
+  // Log search and export
+  router.add(verb::post, "/api/search", bind(post_search));
+  router.add(verb::get, "/api/export/csv", bind(get_export_csv));
+  // Analytics
+  router.add(verb::get, "/api/dashboard", bind(get_dashboard));
+  router.add(verb::get, "/api/results", bind(get_results));
   // Saved searches
   router.add(verb::post, "/api/search/save", bind(post_search_save));
   router.add(verb::get, "/api/search/history", bind(get_search_history));

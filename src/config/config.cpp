@@ -34,7 +34,21 @@ const std::vector<SettingSpec>& setting_specs() {
       {"REDIS_PASSWORD", "", "Redis password", true},
       {"REDIS_DB", "0", "Redis database number", false},
       {"ELASTICSEARCH_HOST", "", "Elasticsearch URL(s) (empty: embedded engine)", true},
+      {"COMPTOIR_ES_API_KEY", "", "Elasticsearch API key (Authorization: ApiKey)", true},
+      {"COMPTOIR_ES_CA_FILE", "", "CA bundle (PEM) for an https cluster (empty: system CAs)",
+       false},
+      {"COMPTOIR_ES_VERIFY_TLS", "true", "verify the cluster's certificate and host name", false},
+      {"COMPTOIR_ES_CONNECT_TIMEOUT", "2", "seconds to connect to an Elasticsearch node", false},
+      {"COMPTOIR_ES_TIMEOUT", "30", "seconds one request to Elasticsearch may take", false},
+      {"COMPTOIR_ES_RETRIES", "3", "retries on 429/502/503/504 and connection failures", false},
+      {"COMPTOIR_ES_BULK_MAX_DOCS", "1000", "documents per Elasticsearch _bulk request", false},
+      {"COMPTOIR_ES_BULK_MAX_BYTES", "5242880", "bytes per Elasticsearch _bulk request", false},
+      {"COMPTOIR_ES_INDEX_PREFIX", "", "prefix of Comptoir's index names on the cluster", false},
+      {"COMPTOIR_ES_REFRESH", "wait_for", "how uploads refresh on the cluster: wait_for or true",
+       false},
       {"COMPTOIR_CACHE_MAX_BYTES", "268435456", "memory the in-process cache may use", false},
+      {"COMPTOIR_CACHE_TTL", "30", "seconds search and dashboard answers stay cached (0: off)",
+       false},
       {"COMPTOIR_TIMEZONE", "UTC", "zone of timestamps written without an offset", false},
   };
   return specs;
@@ -79,6 +93,13 @@ Result<std::chrono::milliseconds> parse_seconds(std::string_view name, std::stri
     return bad(name, value, "a number of seconds from 0.01 to 86400");
   }
   return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+// true/false, 1/0, yes/no, on/off.
+Result<bool> parse_bool(std::string_view name, std::string_view value) {
+  if (value == "true" || value == "1" || value == "yes" || value == "on") return true;
+  if (value == "false" || value == "0" || value == "no" || value == "off") return false;
+  return bad(name, value, "true or false");
 }
 
 std::vector<std::string> split_list(std::string_view value) {
@@ -188,11 +209,49 @@ Result<Config> config_from_settings(const Settings& settings) {
           "https://");
     }
   }
+  c.es_api_key = get("COMPTOIR_ES_API_KEY");
+  c.es_ca_file = get("COMPTOIR_ES_CA_FILE");
+  auto verify_tls = parse_bool("COMPTOIR_ES_VERIFY_TLS", get("COMPTOIR_ES_VERIFY_TLS"));
+  COMPTOIR_TRY(verify_tls);
+  c.es_verify_tls = *verify_tls;
+  auto es_connect =
+      parse_seconds("COMPTOIR_ES_CONNECT_TIMEOUT", get("COMPTOIR_ES_CONNECT_TIMEOUT"));
+  COMPTOIR_TRY(es_connect);
+  c.es_connect_timeout = *es_connect;
+  auto es_timeout = parse_seconds("COMPTOIR_ES_TIMEOUT", get("COMPTOIR_ES_TIMEOUT"));
+  COMPTOIR_TRY(es_timeout);
+  c.es_timeout = *es_timeout;
+  auto es_retries =
+      parse_integer<uint32_t>("COMPTOIR_ES_RETRIES", get("COMPTOIR_ES_RETRIES"), 0, 10);
+  COMPTOIR_TRY(es_retries);
+  c.es_retries = *es_retries;
+  auto bulk_docs = parse_integer<uint32_t>("COMPTOIR_ES_BULK_MAX_DOCS",
+                                           get("COMPTOIR_ES_BULK_MAX_DOCS"), 1, 100000);
+  COMPTOIR_TRY(bulk_docs);
+  c.es_bulk_max_docs = *bulk_docs;
+  auto bulk_bytes = parse_integer<uint64_t>("COMPTOIR_ES_BULK_MAX_BYTES",
+                                            get("COMPTOIR_ES_BULK_MAX_BYTES"), 1024, 1u << 30);
+  COMPTOIR_TRY(bulk_bytes);
+  c.es_bulk_max_bytes = *bulk_bytes;
+  const std::string& refresh = get("COMPTOIR_ES_REFRESH");
+  if (refresh != "wait_for" && refresh != "true") {
+    return bad("COMPTOIR_ES_REFRESH", refresh, "wait_for or true");
+  }
+  c.es_forced_refresh = refresh == "true";
+  c.es_index_prefix = get("COMPTOIR_ES_INDEX_PREFIX");
+  if (c.es_index_prefix.find_first_of("*,/\\?\"<>| #:") != std::string::npos ||
+      c.es_index_prefix.starts_with('_') || c.es_index_prefix.starts_with('-')) {
+    return bad("COMPTOIR_ES_INDEX_PREFIX", c.es_index_prefix, "a valid start of an index name");
+  }
 
   auto cache_bytes = parse_integer<uint64_t>(
       "COMPTOIR_CACHE_MAX_BYTES", get("COMPTOIR_CACHE_MAX_BYTES"), 1024, uint64_t{1} << 40);
   COMPTOIR_TRY(cache_bytes);
   c.cache_max_bytes = *cache_bytes;
+  auto cache_ttl =
+      parse_integer<uint32_t>("COMPTOIR_CACHE_TTL", get("COMPTOIR_CACHE_TTL"), 0, 86400);
+  COMPTOIR_TRY(cache_ttl);
+  c.cache_ttl = std::chrono::seconds(*cache_ttl);
   // The zone itself is checked against the tz database by the ingestion at start-up.
   c.timezone = get("COMPTOIR_TIMEZONE");
   if (c.timezone.empty()) return bad("COMPTOIR_TIMEZONE", "", "a time zone");

@@ -39,8 +39,19 @@ struct Config {
   std::string redis_password;
   uint32_t redis_db = 0;
   std::string elasticsearch_host;  // empty: embedded search engine
+  std::string es_api_key;          // `Authorization: ApiKey`; or user:pass@ in the URL
+  std::string es_ca_file;          // PEM bundle for an https cluster (empty: system CAs)
+  bool es_verify_tls = true;
+  std::chrono::milliseconds es_connect_timeout{0};
+  std::chrono::milliseconds es_timeout{0};  // of one request to the cluster
+  uint32_t es_retries = 0;                  // on 429/502/503/504 and connection failures
+  uint32_t es_bulk_max_docs = 0;            // per _bulk request
+  uint64_t es_bulk_max_bytes = 0;           // per _bulk request
+  std::string es_index_prefix;              // before every index name on the cluster
+  bool es_forced_refresh = false;           // uploads: refresh=true, not wait_for
   uint64_t cache_max_bytes = 0;
-  std::string timezone;  // of timestamps written without an offset
+  std::chrono::seconds cache_ttl{30};  // of cached search/dashboard answers; 0: off
+  std::string timezone;                // of timestamps written without an offset
 };
 
 // What a setting is: its variable name, default, meaning, and whether its value

@@ -10,6 +10,8 @@
 #include "config/config.h"
 #include "core/catalogue.h"
 #include "core/file_registry.h"
+#include "core/log_search.h"
+#include "core/response_cache.h"
 #include "core/search_history.h"
 #include "core/services.h"
 #include "core/upload_folder.h"
@@ -26,16 +28,20 @@ class Application {
   FileRegistry& files() { return files_; }
   UploadService& uploads() { return uploads_; }
   SearchHistory& searches() { return searches_; }
+  LogSearch& logs() { return logs_; }
+  ResponseCache& answers() { return answers_; }
 
  private:
-  Application(const Config& config, std::unique_ptr<Services> services);
+  Application(const Config& config, std::unique_ptr<Services> services, ingest::TimeZone zone);
 
   std::unique_ptr<Services> services_;
+  ResponseCache answers_;  // before uploads_, which reports data changes to it
   Catalogue catalogue_;
   FileRegistry files_;
   UploadFolder upload_folder_;
   UploadService uploads_;
   SearchHistory searches_;
+  LogSearch logs_;
 };
 
 }  // namespace comptoir

@@ -127,6 +127,7 @@ Result<UploadOutcome> UploadService::upload(std::string_view original_name, std:
       }
     }
   }
+  if (entry.documents_indexed > 0 && on_data_changed_) on_data_changed_();
   entry.state = "indexed";
   if (auto st = registry_.update(entry); !st.ok()) return undo(st.error());
   outcome.took_ms =
@@ -142,6 +143,7 @@ Status UploadService::delete_documents(std::string_view filename) {
   term.value = std::string(filename);
   auto deleted = search_.delete_by_query(kIngestIndices, engine::Query(term));
   COMPTOIR_TRY(deleted);
+  if (*deleted > 0 && on_data_changed_) on_data_changed_();
   return {};
 }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,9 +34,15 @@ struct UploadOutcome {
 
 class UploadService {
  public:
+  // `on_data_changed` runs after indexed documents became visible or were deleted
+  // (the response cache starts a new generation).
   UploadService(SearchBackend& search, FileRegistry& registry, UploadFolder& folder,
-                std::string time_zone)
-      : search_(search), registry_(registry), folder_(folder), time_zone_(std::move(time_zone)) {}
+                std::string time_zone, std::function<void()> on_data_changed = {})
+      : search_(search),
+        registry_(registry),
+        folder_(folder),
+        time_zone_(std::move(time_zone)),
+        on_data_changed_(std::move(on_data_changed)) {}
 
   Result<UploadOutcome> upload(std::string_view original_name, std::string_view data, bool force);
 
@@ -53,6 +60,7 @@ class UploadService {
   FileRegistry& registry_;
   UploadFolder& folder_;
   std::string time_zone_;
+  std::function<void()> on_data_changed_;
 };
 
 // The extensions an upload may have: csv, json, txt, and the aliases ndjson, jsonl, log.

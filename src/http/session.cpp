@@ -155,6 +155,7 @@ void Session::handle_request() {
   log_method_ = std::string(raw.method_string());
   log_target_ = std::string(raw.target());
   close_after_write_ = !raw.keep_alive() || draining_;
+  if (res.stream) return send_stream(res, req.request_id(), raw.method() == bhttp::verb::head);
   send(res.status, std::move(res.content_type), std::move(res.body), res.headers, req.request_id(),
        raw.method() == bhttp::verb::head);
 }
@@ -203,9 +204,105 @@ void Session::on_written(beast::error_code ec, size_t) {
   log_access(env_.log_format, {log_method_, log_target_, res_.result_int(), res_.body().size(),
                                micros, log_request_id_});
   if (ec) return close();
+  after_answer();
+}
+
+void Session::after_answer() {
   if (close_after_write_) return linger_close();
   parser_.reset();
   wait_for_request();
+}
+
+void Session::send_stream(Response& res, std::string_view request_id, bool head_only) {
+  stream_head_ = {};
+  stream_head_.version(11);
+  stream_head_.result(res.status);
+  stream_head_.set(bhttp::field::server, kServerName);
+  stream_head_.set(bhttp::field::date, cached_http_date());
+  if (!res.content_type.empty()) stream_head_.set(bhttp::field::content_type, res.content_type);
+  for (const auto& [name, value] : res.headers) stream_head_.set(name, value);
+  stream_head_.set("X-Request-Id", request_id);
+  log_request_id_ = std::string(request_id);
+  stream_head_.keep_alive(!close_after_write_);
+  stream_head_.chunked(true);
+  body_stream_ = std::move(res.stream);
+  streamed_bytes_ = 0;
+  last_chunk_ = false;
+  stream_serializer_.emplace(stream_head_);
+  stream_.expires_after(env_.limits.read_timeout);
+  bhttp::async_write_header(
+      stream_, *stream_serializer_,
+      beast::bind_front_handler(&Session::on_stream_head, shared_from_this(), head_only));
+}
+
+void Session::on_stream_head(bool head_only, beast::error_code ec, size_t) {
+  if (ec) {
+    body_stream_.reset();
+    return close();
+  }
+  if (head_only) return on_stream_done({}, 0);
+  write_next_chunk();
+}
+
+void Session::write_next_chunk() {
+  chunk_.clear();
+  bool more = true;
+  try {
+    // Skip empty pieces: an empty chunk would end the body.
+    while (chunk_.empty() && more) {
+      auto next = body_stream_->next(chunk_);
+      if (!next.ok()) return abort_stream(next.error().message);
+      more = *next;
+    }
+  } catch (const std::exception& e) {
+    return abort_stream(e.what());
+  } catch (...) {
+    return abort_stream("unknown exception");
+  }
+  last_chunk_ = !more;
+  stream_.expires_after(env_.limits.read_timeout);
+  if (chunk_.empty()) {
+    return boost::asio::async_write(
+        stream_, bhttp::make_chunk_last(),
+        beast::bind_front_handler(&Session::on_stream_done, shared_from_this()));
+  }
+  streamed_bytes_ += chunk_.size();
+  boost::asio::async_write(
+      stream_, bhttp::make_chunk(boost::asio::buffer(chunk_)),
+      beast::bind_front_handler(&Session::on_chunk_written, shared_from_this()));
+}
+
+void Session::on_chunk_written(beast::error_code ec, size_t) {
+  if (ec) {  // the client went away or stopped reading
+    body_stream_.reset();
+    return close();
+  }
+  if (!last_chunk_) return write_next_chunk();
+  stream_.expires_after(env_.limits.read_timeout);
+  boost::asio::async_write(stream_, bhttp::make_chunk_last(),
+                           beast::bind_front_handler(&Session::on_stream_done, shared_from_this()));
+}
+
+void Session::on_stream_done(beast::error_code ec, size_t) {
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - started_)
+                          .count();
+  log_access(env_.log_format, {log_method_, log_target_, stream_head_.result_int(), streamed_bytes_,
+                               micros, log_request_id_});
+  body_stream_.reset();
+  stream_serializer_.reset();
+  chunk_.clear();
+  chunk_.shrink_to_fit();
+  if (ec) return close();
+  after_answer();
+}
+
+void Session::abort_stream(std::string_view why) {
+  spdlog::error("request {} {} {}: the streamed answer failed after {} bytes: {}", log_request_id_,
+                log_method_, log_target_, streamed_bytes_, why);
+  body_stream_.reset();
+  stream_serializer_.reset();
+  close();
 }
 
 void Session::linger_close() {

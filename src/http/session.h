@@ -1,6 +1,8 @@
 // One client connection: read a request, dispatch it, write the answer, repeat
 // while keep-alive holds. Requests on one connection are handled one after the
-// other, so pipelined requests are answered in order.
+// other, so pipelined requests are answered in order. A streamed answer
+// (Response::stream) is written as chunks, each produced after the previous one
+// was written.
 //
 // States: kIdle (waiting for the first byte of a request, idle timeout), kReading
 // (read timeout covers head and body), kBusy (handling or writing). At shutdown an
@@ -11,7 +13,9 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include <chrono>
@@ -74,6 +78,16 @@ class Session : public std::enable_shared_from_this<Session> {
             const std::vector<std::pair<std::string, std::string>>& headers,
             std::string_view request_id, bool head_only);
   void on_written(boost::beast::error_code ec, size_t n);
+  // Streamed answers: the head, then one chunk per BodyStream::next(), then the
+  // last chunk.
+  void send_stream(Response& res, std::string_view request_id, bool head_only);
+  void on_stream_head(bool head_only, boost::beast::error_code ec, size_t n);
+  void write_next_chunk();
+  void on_chunk_written(boost::beast::error_code ec, size_t n);
+  void on_stream_done(boost::beast::error_code ec, size_t n);
+  void abort_stream(std::string_view why);
+  // After an answer is written: the next request, or closing.
+  void after_answer();
   void linger_close();
   void discard_input();
   void close();
@@ -82,6 +96,13 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   boost::beast::http::response<boost::beast::http::string_body> res_;
+  boost::beast::http::response<boost::beast::http::empty_body> stream_head_;
+  std::optional<boost::beast::http::response_serializer<boost::beast::http::empty_body>>
+      stream_serializer_;
+  std::shared_ptr<BodyStream> body_stream_;
+  std::string chunk_;
+  bool last_chunk_ = false;
+  uint64_t streamed_bytes_ = 0;
   const SessionEnv& env_;
   SessionSet& set_;
   ConnectionLimiter::Slot slot_;

@@ -1,7 +1,43 @@
 // EmbeddedSearch: thin calls into engine::IndexCatalog.
 #include "backends/search/embedded_search.h"
 
+#include "engine/query/searcher.h"
+
 namespace comptoir {
+
+namespace {
+
+// Pages of one scan, all read from the same snapshots (and the same clock for date
+// math), so `_doc` positions, and thus search_after, stay valid from page to page
+// whatever is indexed, deleted or merged meanwhile.
+class SnapshotScanCursor final : public ScanCursor {
+ public:
+  SnapshotScanCursor(std::vector<engine::SnapshotPtr> snapshots, const ScanRequest& request)
+      : snapshots_(std::move(snapshots)), request_(first_scan_page(request)) {
+    options_.now_ms = engine::now_epoch_ms();
+  }
+
+  Result<std::vector<engine::SearchHit>> next_page() override {
+    if (done_) return std::vector<engine::SearchHit>{};
+    auto response = engine::execute_search(snapshots_, request_, options_);
+    COMPTOIR_TRY(response);
+    std::vector<engine::SearchHit> hits = std::move(response->hits);
+    if (static_cast<int64_t>(hits.size()) < request_.size) done_ = true;
+    if (!hits.empty()) {
+      if (hits.back().sort.empty()) return Error::internal("a scan page has no sort values");
+      request_.search_after = hits.back().sort;
+    }
+    return hits;
+  }
+
+ private:
+  std::vector<engine::SnapshotPtr> snapshots_;
+  engine::SearchRequest request_;
+  engine::SearchOptions options_;
+  bool done_ = false;
+};
+
+}  // namespace
 
 Result<std::unique_ptr<EmbeddedSearch>> EmbeddedSearch::open(const std::filesystem::path& dir) {
   auto catalog = engine::IndexCatalog::open(dir);
@@ -53,6 +89,16 @@ Result<engine::SearchResponse> EmbeddedSearch::search(std::string_view expressio
 Result<int64_t> EmbeddedSearch::count(std::string_view expression,
                                       const std::optional<engine::Query>& query) {
   return catalog_->count(std::string(expression), query);
+}
+
+Result<std::unique_ptr<ScanCursor>> EmbeddedSearch::scan(std::string_view expression,
+                                                         const ScanRequest& request) {
+  auto indices = catalog_->resolve(std::string(expression));
+  COMPTOIR_TRY(indices);
+  std::vector<engine::SnapshotPtr> snapshots;
+  for (const auto& index : *indices) snapshots.push_back(index->snapshot());
+  return std::unique_ptr<ScanCursor>(
+      std::make_unique<SnapshotScanCursor>(std::move(snapshots), request));
 }
 
 Result<int64_t> EmbeddedSearch::delete_by_query(std::string_view expression,

@@ -25,6 +25,9 @@ class EmbeddedSearch final : public SearchBackend {
                                         const engine::SearchRequest& request) override;
   Result<int64_t> count(std::string_view expression,
                         const std::optional<engine::Query>& query) override;
+  // Reads the snapshots of the indices taken when the scan starts: a point in time.
+  Result<std::unique_ptr<ScanCursor>> scan(std::string_view expression,
+                                           const ScanRequest& request) override;
   Result<int64_t> delete_by_query(std::string_view expression, const engine::Query& query) override;
   Result<std::vector<IndexSummary>> list_indices(std::string_view expression) override;
   Status delete_index(std::string_view name) override;

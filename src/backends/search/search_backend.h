@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -15,6 +16,7 @@
 
 #include <boost/json/value.hpp>
 
+#include "backends/search/scan_cursor.h"
 #include "engine/dsl/query.h"
 #include "engine/dsl/search_request.h"
 #include "engine/dsl/search_response.h"
@@ -55,6 +57,14 @@ class SearchBackend {
                                                 const engine::SearchRequest& request) = 0;
   virtual Result<int64_t> count(std::string_view expression,
                                 const std::optional<engine::Query>& query) = 0;
+  // Every hit of `request.query`, page by page (scan_cursor.h), for exports. The
+  // default reads through search() + search_after; a backend that can pin a point in
+  // time overrides it to read one consistent view.
+  virtual Result<std::unique_ptr<ScanCursor>> scan(std::string_view expression,
+                                                   const ScanRequest& request) {
+    return std::unique_ptr<ScanCursor>(
+        std::make_unique<SearchAfterCursor>(*this, std::string(expression), request));
+  }
   virtual Result<int64_t> delete_by_query(std::string_view expression,
                                           const engine::Query& query) = 0;
 

@@ -115,6 +115,18 @@ class SingleBucketAggregator final : public Aggregator {
     return subs_.begin_segment(seg);
   }
 
+  void collect_all(const Bitmap& docs) override {
+    // Top level: the bucket is the intersection; without sub-aggregations only its size.
+    if (counts_.empty()) counts_.resize(1, 0);
+    if (subs_.empty()) {
+      counts_[0] += static_cast<int64_t>(docs.and_cardinality(match_));
+      return;
+    }
+    Bitmap in = docs & match_;
+    counts_[0] += static_cast<int64_t>(in.cardinality());
+    in.for_each([&](uint32_t doc) { subs_.collect(doc, 0); });
+  }
+
   void collect(uint32_t doc, uint32_t owner) override {
     if (!match_.contains(doc)) return;
     if (owner >= counts_.size()) counts_.resize(owner + 1, 0);

@@ -98,6 +98,7 @@ class TermsAggregator final : public Aggregator {
     if (values_.present() && values_.kind == StorageKind::kKeyword && kind_ == KeyKind::kString) {
       seg_ids_.assign(values_.reader->term_count(), UINT32_MAX);
       if (dense_) dense_counts_.assign(values_.reader->term_count(), 0);
+      if (top_ && !dense_) seg_buckets_.assign(values_.reader->term_count(), UINT32_MAX);
       if (spec_.min_doc_count == 0)
         for (uint32_t t = 0; t < values_.reader->term_count(); ++t) seg_id(t);
     }
@@ -152,6 +153,12 @@ class TermsAggregator final : public Aggregator {
           any = true;
           if (dense_) {
             ++dense_counts_[o];
+          } else if (top_) {
+            // Owner is always 0: cache the bucket of each segment ordinal.
+            uint32_t& b = seg_buckets_[o];
+            if (b == UINT32_MAX) b = ords_.add(0, seg_id(o));
+            ++counts_at(b);
+            subs_.collect(doc, b);
           } else {
             add(owner, seg_id(o), doc);
           }
@@ -368,6 +375,7 @@ class TermsAggregator final : public Aggregator {
   const SegmentView* seg_ = nullptr;
   std::vector<uint32_t> seg_ids_;
   std::vector<int64_t> dense_counts_;
+  std::vector<uint32_t> seg_buckets_;
   int64_t dense_missing_ = 0;
 };
 

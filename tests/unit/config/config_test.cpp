@@ -89,7 +89,11 @@ INSTANTIATE_TEST_SUITE_P(
         InvalidCase{"COMPTOIR_LOG_LEVEL", "loud"}, InvalidCase{"MONGODB_URI", "localhost:27017"},
         InvalidCase{"REDIS_PORT", "redis"}, InvalidCase{"REDIS_DB", "16"},
         InvalidCase{"ELASTICSEARCH_HOST", "localhost:9200"}, InvalidCase{"COMPTOIR_DATA_DIR", ""},
-        InvalidCase{"COMPTOIR_MAX_CONNECTIONS", "0"}));
+        InvalidCase{"COMPTOIR_MAX_CONNECTIONS", "0"},
+        InvalidCase{"COMPTOIR_ES_VERIFY_TLS", "maybe"}, InvalidCase{"COMPTOIR_ES_TIMEOUT", "0"},
+        InvalidCase{"COMPTOIR_ES_RETRIES", "11"}, InvalidCase{"COMPTOIR_ES_BULK_MAX_DOCS", "0"},
+        InvalidCase{"COMPTOIR_ES_REFRESH", "false"},
+        InvalidCase{"COMPTOIR_ES_INDEX_PREFIX", "a*"}));
 
 const SettingSpec& spec(std::string_view name) {
   for (const auto& s : setting_specs()) {
@@ -110,6 +114,27 @@ TEST(ConfigTest, MasksSecrets) {
                          "https://elastic:pw@es1:9200,https://elastic:pw@es2:9200"),
             "https://elastic:****@es1:9200,https://elastic:****@es2:9200");
   EXPECT_EQ(masked_value(spec("COMPTOIR_PORT"), "8000"), "8000");
+}
+
+TEST(ConfigTest, ElasticsearchSettings) {
+  auto defaults = from({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_TRUE(defaults->es_verify_tls);
+  EXPECT_EQ(defaults->es_timeout, std::chrono::seconds(30));
+  EXPECT_EQ(defaults->es_retries, 3u);
+  EXPECT_FALSE(defaults->es_forced_refresh);
+  auto c = from({{"COMPTOIR_ES_VERIFY_TLS", "false"},
+                 {"COMPTOIR_ES_CONNECT_TIMEOUT", "0.5"},
+                 {"COMPTOIR_ES_REFRESH", "true"},
+                 {"COMPTOIR_ES_INDEX_PREFIX", "staging-"},
+                 {"COMPTOIR_ES_BULK_MAX_BYTES", "1048576"}});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_FALSE(c->es_verify_tls);
+  EXPECT_EQ(c->es_connect_timeout, std::chrono::milliseconds(500));
+  EXPECT_TRUE(c->es_forced_refresh);
+  EXPECT_EQ(c->es_index_prefix, "staging-");
+  EXPECT_EQ(c->es_bulk_max_bytes, 1048576u);
+  EXPECT_EQ(masked_value(spec("COMPTOIR_ES_API_KEY"), "secret"), "****");
 }
 
 }  // namespace

@@ -1,0 +1,50 @@
+// RFC 4180 cells with the formula guard.
+#include "core/csv_writer.h"
+
+namespace comptoir {
+
+namespace {
+
+bool starts_formula(std::string_view v) {
+  if (v.empty()) return false;
+  switch (v.front()) {
+    case '=':
+    case '+':
+    case '-':
+    case '@':
+    case '\t':
+    case '\r':
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+void append_csv_cell(std::string& out, std::string_view value) {
+  const bool guard = starts_formula(value);
+  const bool quote = value.find_first_of(",\"\r\n") != std::string_view::npos;
+  if (!quote) {
+    if (guard) out.push_back('\'');
+    out.append(value);
+    return;
+  }
+  out.push_back('"');
+  if (guard) out.push_back('\'');
+  for (char c : value) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+void append_csv_row(std::string& out, std::span<const std::string_view> cells) {
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    append_csv_cell(out, cells[i]);
+  }
+  out.append("\r\n");
+}
+
+}  // namespace comptoir
