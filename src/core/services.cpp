@@ -16,9 +16,11 @@
 
 #include "backends/cache/memory_cache.h"
 #include "backends/cache/redis_cache.h"
+#include "backends/search/elasticsearch_search.h"
 #include "backends/search/embedded_search.h"
 #include "backends/store/mongo_store.h"
 #include "backends/store/sqlite_store.h"
+#include "core/canonical_mappings.h"
 
 namespace comptoir {
 
@@ -42,6 +44,28 @@ Result<int> lock_data_dir(const std::filesystem::path& dir) {
         dir.string()));
   }
   return fd;
+}
+
+// The cluster backend's settings, with index templates that give every new log and
+// sales index the canonical mappings (DESIGN.md §5).
+ElasticsearchOptions elasticsearch_options(const Config& config) {
+  ElasticsearchOptions options;
+  options.transport.hosts = config.elasticsearch_host;
+  options.transport.api_key = config.es_api_key;
+  options.transport.ca_file = config.es_ca_file;
+  options.transport.verify_tls = config.es_verify_tls;
+  options.transport.connect_timeout = config.es_connect_timeout;
+  options.transport.request_timeout = config.es_timeout;
+  options.transport.max_retries = config.es_retries;
+  options.bulk_max_docs = config.es_bulk_max_docs;
+  options.bulk_max_bytes = config.es_bulk_max_bytes;
+  options.index_prefix = config.es_index_prefix;
+  options.forced_refresh = config.es_forced_refresh;
+  options.templates = {
+      {"comptoir-ecommerce-logs", {"ecommerce-logs-*"}, log_events_mapping()},
+      {"comptoir-ecommerce-sales", {"ecommerce-sales"}, sales_mapping()},
+  };
+  return options;
 }
 
 }  // namespace
@@ -74,17 +98,26 @@ Result<std::unique_ptr<Services>> Services::open(const Config& config) {
     cache = std::make_unique<RedisCache>(config.redis_host, config.redis_port,
                                          config.redis_password, config.redis_db);
   }
-  if (!config.elasticsearch_host.empty()) {
-    spdlog::warn(
-        "ELASTICSEARCH_HOST is set, but this version has no Elasticsearch backend yet: "
-        "using the embedded search engine");
+  std::unique_ptr<SearchBackend> search;
+  if (config.elasticsearch_host.empty()) {
+    auto embedded = EmbeddedSearch::open(std::filesystem::path(config.data_dir) / "index");
+    if (!embedded.ok()) return fail(embedded.error());
+    search = std::move(embedded.value());
+  } else {
+    auto cluster = ElasticsearchSearch::open(elasticsearch_options(config));
+    if (!cluster.ok()) return fail(cluster.error());
+    // A cluster that is down does not stop the server: the templates are then
+    // installed before the first write that finds it up.
+    if (auto ready = (*cluster)->prepare(); !ready.ok()) {
+      spdlog::warn("search: {} (starting without it; it is retried on each request)",
+                   ready.error().message);
+    }
+    search = std::move(cluster.value());
   }
-  auto search = EmbeddedSearch::open(std::filesystem::path(config.data_dir) / "index");
-  if (!search.ok()) return fail(search.error());
   spdlog::info("document store: {}; cache: {}; search: {}", store->backend_name(),
-               cache->backend_name(), (*search)->backend_name());
+               cache->backend_name(), search->backend_name());
   return std::unique_ptr<Services>(
-      new Services(lock_fd, std::move(store), std::move(cache), std::move(search.value()), memory));
+      new Services(lock_fd, std::move(store), std::move(cache), std::move(search), memory));
 }
 
 Services::Services(int lock_fd, std::unique_ptr<DocumentStore> store, std::unique_ptr<Cache> cache,

@@ -1,10 +1,10 @@
 // The backends of a running Comptoir, chosen from the configuration as DESIGN §4
 // says: MONGODB_URI set → MongoStore, else SqliteStore in the data directory;
-// REDIS_HOST set → RedisCache, else MemoryCache; the search engine is embedded
-// in $COMPTOIR_DATA_DIR/index (the Elasticsearch backend is not built yet:
-// ELASTICSEARCH_HOST is reported and ignored). External backends never stop
-// start-up: they connect lazily and report `disconnected` while down. A
-// maintenance thread sweeps expired keys of the in-process cache every second.
+// REDIS_HOST set → RedisCache, else MemoryCache; ELASTICSEARCH_HOST set →
+// ElasticsearchSearch, else the embedded engine in $COMPTOIR_DATA_DIR/index.
+// External backends never stop start-up: they connect lazily and report
+// `disconnected` while down. A maintenance thread sweeps expired keys of the
+// in-process cache every second.
 #pragma once
 
 #include <memory>

@@ -5,6 +5,7 @@ and working directory (so no stray .env is read). `server` is one shared server
 with default settings; `start_server(**env)` starts extra ones with other
 settings and stops them at the end of the test.
 """
+import hashlib
 import os
 import pathlib
 import signal
@@ -28,6 +29,9 @@ _CONFIG_NAMES = {"MONGODB_URI", "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD", "R
 
 
 EXTERNAL = os.environ.get("COMPTOIR_TEST_BACKENDS") == "external"
+# The search backend on the cluster of COMPTOIR_TEST_ES_URL (scripts/services start es);
+# the store and the cache stay embedded.
+ELASTICSEARCH = os.environ.get("COMPTOIR_TEST_BACKENDS") == "elasticsearch"
 _next_redis_db = [1]
 
 
@@ -62,6 +66,25 @@ def external_backend_environment():
     }
 
 
+def elasticsearch_environment(data_dir):
+    """ELASTICSEARCH_HOST and an index prefix derived from the data directory: servers
+    never see each other's indices, and a server restarted on the same data directory
+    finds its own again, as with the embedded engine."""
+    digest = hashlib.sha1(str(data_dir).encode()).hexdigest()[:12]
+    return {"ELASTICSEARCH_HOST": os.environ["COMPTOIR_TEST_ES_URL"],
+            "COMPTOIR_ES_INDEX_PREFIX": f"comptoir-test-{digest}-"}
+
+
+def drop_elasticsearch_data(env):
+    """Deletes the indices and templates of a test server's index prefix."""
+    url, prefix = env["ELASTICSEARCH_HOST"], env["COMPTOIR_ES_INDEX_PREFIX"]
+    for path in (f"/{prefix}*", f"/_index_template/{prefix}*"):
+        try:
+            requests.delete(url + path, timeout=30)
+        except requests.RequestException:
+            pass
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -89,6 +112,9 @@ class ServerProcess:
         if EXTERNAL:
             full_env.update(external_backend_environment())
         full_env.update({k: str(v) for k, v in (env or {}).items()})
+        if ELASTICSEARCH and "ELASTICSEARCH_HOST" not in (env or {}):
+            full_env.update(elasticsearch_environment(full_env["COMPTOIR_DATA_DIR"]))
+        self.env = full_env
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen([BIN, "serve", *args], env=full_env, cwd=self.dir.name,
                                      stdout=self._log, stderr=subprocess.STDOUT)
@@ -130,6 +156,8 @@ class ServerProcess:
 
     def cleanup(self):
         self.stop()
+        if "COMPTOIR_ES_INDEX_PREFIX" in self.env:
+            drop_elasticsearch_data(self.env)
         self.dir.cleanup()
 
 
@@ -138,7 +166,7 @@ def server():
     s = ServerProcess()
     yield s
     code = s.stop()
-    s.dir.cleanup()
+    s.cleanup()
     assert code == 0, f"server exited with {code}"
 
 

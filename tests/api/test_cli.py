@@ -119,10 +119,15 @@ def test_ingest_command(tmp_path):
 
 
 def test_sample_command_loads_a_living_dataset(tmp_path, start_server):
-    from conftest import EXTERNAL, external_backend_environment
+    from conftest import (ELASTICSEARCH, EXTERNAL, elasticsearch_environment,
+                          external_backend_environment)
     env = {"COMPTOIR_DATA_DIR": str(tmp_path / "data")}
     if EXTERNAL:  # the command and the server must share the same backends
         env.update(external_backend_environment())
+    if ELASTICSEARCH:
+        env.update(elasticsearch_environment(env["COMPTOIR_DATA_DIR"]))
+        # A month of daily indices: refresh=wait_for would wait up to 1 s for each.
+        env["COMPTOIR_ES_REFRESH"] = "true"
     r = run(["sample", "--logs", "2000", "--sales", "500", "--products", "20", "--orders", "30"],
             env, cwd=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr

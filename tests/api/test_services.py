@@ -1,12 +1,14 @@
 """The status endpoints report the live state of the store and the cache."""
 import os
+import socket
 import subprocess
+import threading
 import time
 
 import pytest
 import requests
 
-from conftest import EXTERNAL, ROOT
+from conftest import EXTERNAL, ROOT, drop_elasticsearch_data, free_port
 
 
 def test_status_lists_collections_and_cache_size(start_server):
@@ -89,3 +91,91 @@ def test_mongo_down_and_back(start_server):
         assert services("start", "mongo").returncode == 0
     assert wait_until(lambda: requests.get(api + "/m1").status_code == 200, timeout=30)
     assert requests.get(s.url + "/").json()["services"]["mongodb"] == "connected"
+
+
+class TcpRelay:
+    """Forwards connections on a loopback port to another address: a search cluster
+    that "comes back" when the relay starts, without touching the real one."""
+
+    def __init__(self, port, target):
+        self.target = target
+        self.stopped = threading.Event()
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", port))
+        self.listener.listen(16)
+        self.listener.settimeout(0.2)
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while not self.stopped.is_set():
+            try:
+                client, _ = self.listener.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, sink):
+        try:
+            while chunk := source.recv(65536):
+                sink.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            for s in (source, sink):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def stop(self):
+        self.stopped.set()
+        self.listener.close()
+
+
+def test_search_cluster_down_and_back(start_server):
+    """ELASTICSEARCH_HOST unreachable: the server starts, says `disconnected`, answers 503
+    JSON where it needs the cluster and keeps the rest working; once the cluster answers,
+    it works again without a restart (that part needs COMPTOIR_TEST_ES_URL)."""
+    port = free_port()
+    prefix = f"comptoir-test-{os.urandom(6).hex()}-"
+    s = start_server(ELASTICSEARCH_HOST=f"http://127.0.0.1:{port}",
+                     COMPTOIR_ES_INDEX_PREFIX=prefix)
+    assert requests.get(s.url + "/").json()["services"]["elasticsearch"] == "disconnected"
+    status = requests.get(s.url + "/api/services-status").json()["elasticsearch"]
+    assert (status["status"], status["backend"], status["indices"]) == \
+        ("disconnected", "elasticsearch", [])
+    assert status["error"]
+    logs = ("timestamp,level,service,message\n"
+            "2025-12-23T10:30:00Z,ERROR,payment-service,Payment failed\n")
+    for r in (requests.post(s.url + "/api/upload",
+                            files={"file": ("down.csv", logs.encode(), "text/csv")}),
+              requests.post(s.url + "/api/search", json={"query": "payment"})):
+        assert r.status_code == 503, r.text
+        assert r.json()["status"] == 503
+    assert requests.post(s.url + "/api/products", json={"name": "A", "price": 1}).status_code == 201
+    assert requests.get(s.url + "/health").status_code == 200
+
+    es_url = os.environ.get("COMPTOIR_TEST_ES_URL")
+    if not es_url:
+        return
+    host, es_port = es_url.removeprefix("http://").rstrip("/").rsplit(":", 1)
+    relay = TcpRelay(port, (host, int(es_port)))
+    try:
+        assert wait_until(lambda: requests.post(
+            s.url + "/api/upload",
+            files={"file": ("back.csv", logs.encode(), "text/csv")}).status_code == 200)
+        found = requests.post(s.url + "/api/search", json={"query": "payment"})
+        assert found.status_code == 200, found.text
+        assert found.json()["total"] == 1
+        status = requests.get(s.url + "/api/services-status").json()["elasticsearch"]
+        assert status["status"] == "connected"
+        assert status["indices"] == ["ecommerce-logs-2025.12.23"]
+    finally:
+        relay.stop()
+        drop_elasticsearch_data({"ELASTICSEARCH_HOST": es_url, "COMPTOIR_ES_INDEX_PREFIX": prefix})

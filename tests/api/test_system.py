@@ -45,10 +45,10 @@ def test_services_status_shape(server):
     assert isinstance(body["mongodb"]["collections"], list)
     assert isinstance(body["redis"]["dbsize"], int)
     assert isinstance(body["elasticsearch"]["indices"], list)
-    from conftest import EXTERNAL
+    from conftest import ELASTICSEARCH, EXTERNAL
     expected = ("mongodb", "redis") if EXTERNAL else ("embedded", "embedded")
     assert (body["mongodb"]["backend"], body["redis"]["backend"]) == expected
-    assert body["elasticsearch"]["backend"] == "embedded"
+    assert body["elasticsearch"]["backend"] == ("elasticsearch" if ELASTICSEARCH else "embedded")
 
 
 def test_head_answers_headers_without_body(server):
