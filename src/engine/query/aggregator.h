@@ -141,6 +141,8 @@ void add_meta(const Aggregation& def, boost::json::object& out);
 
 // The factories of each family (one file each).
 Result<AggregatorPtr> make_terms_aggregator(const Aggregation&, AggregationContext&, bool top);
+Result<AggregatorPtr> make_keyword_terms_aggregator(const Aggregation&, AggregationContext&);
+bool keyword_everywhere(const std::vector<SnapshotPtr>& indices, std::string_view field);
 Result<AggregatorPtr> make_date_histogram_aggregator(const Aggregation&, AggregationContext&,
                                                      bool top);
 Result<AggregatorPtr> make_histogram_aggregator(const Aggregation&, AggregationContext&, bool top);

@@ -39,15 +39,34 @@ void CardinalityCounter::add_hash(uint64_t h) {
     add_to_sketch(h);
     return;
   }
-  set_.insert(h);
-  if (set_.size() > threshold_) to_sketch();
+  if (h == 0) h = 1;
+  if (2 * (size_ + 1) > table_.size()) {
+    std::vector<uint64_t> old = std::move(table_);
+    table_.assign(old.empty() ? 16 : old.size() * 2, 0);
+    const size_t mask = table_.size() - 1;
+    for (uint64_t x : old) {
+      if (x == 0) continue;
+      size_t i = static_cast<size_t>(x) & mask;
+      while (table_[i] != 0) i = (i + 1) & mask;
+      table_[i] = x;
+    }
+  }
+  const size_t mask = table_.size() - 1;
+  size_t i = static_cast<size_t>(h) & mask;
+  while (table_[i] != 0) {
+    if (table_[i] == h) return;
+    i = (i + 1) & mask;
+  }
+  table_[i] = h;
+  if (++size_ > threshold_) to_sketch();
 }
 
 void CardinalityCounter::to_sketch() {
   registers_.assign(size_t{1} << kPrecision, 0);
-  for (uint64_t h : set_) add_to_sketch(h);
-  set_.clear();
-  set_.rehash(0);
+  for (uint64_t h : table_)
+    if (h != 0) add_to_sketch(h);
+  table_ = {};
+  size_ = 0;
 }
 
 void CardinalityCounter::add_to_sketch(uint64_t h) {
@@ -58,7 +77,7 @@ void CardinalityCounter::add_to_sketch(uint64_t h) {
 }
 
 uint64_t CardinalityCounter::estimate() const {
-  if (registers_.empty()) return set_.size();
+  if (registers_.empty()) return size_;
   const double m = double(registers_.size());
   double sum = 0;
   size_t zeros = 0;

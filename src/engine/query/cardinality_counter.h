@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <memory>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 namespace comptoir::engine {
@@ -30,7 +29,10 @@ class CardinalityCounter {
   void add_to_sketch(uint64_t h);
 
   uint64_t threshold_;
-  std::unordered_set<uint64_t> set_;
+  // Exact mode: an open-addressing set of hashes (0 marks an empty slot; a zero hash
+  // is stored as 1), grown at half load.
+  std::vector<uint64_t> table_;
+  uint64_t size_ = 0;
   std::vector<uint8_t> registers_;  // empty while exact
 };
 

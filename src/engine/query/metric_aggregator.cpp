@@ -97,6 +97,20 @@ class MetricAggregator final : public Aggregator {
 
   void collect(uint32_t doc, uint32_t owner) override {
     Stats& s = at(owner);
+    const FieldReader* r = values_.reader;
+    // Single-valued columns (the common case) read one value without dispatch.
+    if (r != nullptr && r->single_valued() && !missing_) {
+      if (values_.kind == StorageKind::kDouble) {
+        double v;
+        if (r->single_double(doc, v)) s.add(v);
+        return;
+      }
+      if (values_.kind == StorageKind::kInt64) {
+        int64_t v;
+        if (r->single_int(doc, v)) s.add(double(v));
+        return;
+      }
+    }
     uint32_t n = 0;
     if (values_.kind == StorageKind::kKeyword) {
       n = values_.ords(doc, [&](uint32_t) { s.add(0); });

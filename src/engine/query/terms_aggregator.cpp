@@ -1,20 +1,19 @@
 // The `terms` aggregation: one bucket per distinct value of a keyword, numeric, date,
 // boolean or ip field, counted per document (a document with a value twice counts
 // once), ordered by count (ties by key), key or a sub-aggregation, cut to `size` with
-// the rest reported in sum_other_doc_count. Keyword keys are interned once per segment
-// ordinal; at the top level without sub-aggregations counts go to a dense per-ordinal
-// array, and with every document of a segment matching and no deletions they are read
-// straight from the postings' document frequencies.
+// the rest reported in sum_other_doc_count. This general form keys buckets by (parent
+// bucket, key) and interns keyword keys once per segment ordinal; a keyword terms at the
+// top level goes to KeywordTermsAggregator (global ordinals) instead.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <regex>
 #include <unordered_map>
 
 #include "engine/dsl/dsl_error.h"
 #include "engine/query/aggregator.h"
 #include "engine/query/bucket_ords.h"
 #include "engine/query/field_values.h"
+#include "engine/query/terms_include.h"
 #include "engine/schema/date_format.h"
 
 namespace comptoir::engine {
@@ -38,8 +37,8 @@ double bits_double(uint64_t b) {
 
 class TermsAggregator final : public Aggregator {
  public:
-  TermsAggregator(const Aggregation& def, AggregationContext& ctx, bool top)
-      : Aggregator(def, ctx), spec_(std::get<TermsAgg>(def.body)), top_(top) {}
+  TermsAggregator(const Aggregation& def, AggregationContext& ctx)
+      : Aggregator(def, ctx), spec_(std::get<TermsAgg>(def.body)) {}
 
   Status init() {
     const FieldDef* f = find_field(*ctx_.indices, spec_.field);
@@ -85,7 +84,6 @@ class TermsAggregator final : public Aggregator {
     }
     COMPTOIR_TRY(subs_.build(def_.subs, ctx_, false));
     COMPTOIR_TRY(check_order_paths(spec_.order, subs_, def_.name));
-    dense_ = top_ && subs_.empty();
     return {};
   }
 
@@ -93,53 +91,13 @@ class TermsAggregator final : public Aggregator {
     values_ = FieldValues::open(*seg.snapshot, *seg.segment, spec_.field);
     if (values_.def != nullptr && storage_kind(values_.def->type) == StorageKind::kText)
       return text_field_error(spec_.field);
-    seg_ = seg.segment;
     seg_ids_.clear();
     if (values_.present() && values_.kind == StorageKind::kKeyword && kind_ == KeyKind::kString) {
       seg_ids_.assign(values_.reader->term_count(), UINT32_MAX);
-      if (dense_) dense_counts_.assign(values_.reader->term_count(), 0);
-      if (top_ && !dense_) seg_buckets_.assign(values_.reader->term_count(), UINT32_MAX);
       if (spec_.min_doc_count == 0)
         for (uint32_t t = 0; t < values_.reader->term_count(); ++t) seg_id(t);
     }
-    dense_missing_ = 0;
     return subs_.begin_segment(seg);
-  }
-
-  void collect_all(const Bitmap& docs) override {
-    if (!dense_ || seg_ids_.empty()) {
-      Aggregator::collect_all(docs);
-      return;
-    }
-    const FieldReader* r = values_.reader;
-    // Every doc of the segment matches: counts are the terms' document frequencies.
-    if (docs.cardinality() == seg_->reader->doc_count() && seg_->deleted->empty() &&
-        !r->exists().empty()) {
-      for (uint32_t t = 0; t < r->term_count(); ++t) dense_counts_[t] += r->doc_freq(t);
-      if (has_missing_) dense_missing_ += docs.cardinality() - r->exists().cardinality();
-      return;
-    }
-    if (r->single_valued()) {
-      docs.for_each([&](uint32_t doc) {
-        bool any = false;
-        r->values<uint32_t>(doc, [&](uint32_t o) {
-          ++dense_counts_[o];
-          any = true;
-        });
-        if (!any) ++dense_missing_;
-      });
-    } else {
-      docs.for_each([&](uint32_t doc) {
-        uint32_t last = UINT32_MAX;
-        bool any = false;
-        r->values<uint32_t>(doc, [&](uint32_t o) {
-          if (o != last) ++dense_counts_[o];
-          last = o;
-          any = true;
-        });
-        if (!any) ++dense_missing_;
-      });
-    }
   }
 
   void collect(uint32_t doc, uint32_t owner) override {
@@ -151,17 +109,7 @@ class TermsAggregator final : public Aggregator {
           if (o == last) return;
           last = o;
           any = true;
-          if (dense_) {
-            ++dense_counts_[o];
-          } else if (top_) {
-            // Owner is always 0: cache the bucket of each segment ordinal.
-            uint32_t& b = seg_buckets_[o];
-            if (b == UINT32_MAX) b = ords_.add(0, seg_id(o));
-            ++counts_at(b);
-            subs_.collect(doc, b);
-          } else {
-            add(owner, seg_id(o), doc);
-          }
+          add(owner, seg_id(o), doc);
         });
       } else if (kind_ == KeyKind::kLong && values_.kind == StorageKind::kInt64) {
         int64_t last = 0;
@@ -185,23 +133,10 @@ class TermsAggregator final : public Aggregator {
         });
       }
     }
-    if (!any && has_missing_) {
-      if (dense_ && !seg_ids_.empty()) {
-        ++dense_missing_;
-      } else {
-        add(owner, missing_key_, doc);
-      }
-    }
+    if (!any && has_missing_) add(owner, missing_key_, doc);
   }
 
-  void end_segment() override {
-    if (dense_ && !seg_ids_.empty()) {
-      for (uint32_t t = 0; t < dense_counts_.size(); ++t)
-        if (dense_counts_[t] > 0) counts_at(ords_.add(0, seg_id(t))) += dense_counts_[t];
-      if (dense_missing_ > 0) counts_at(ords_.add(0, missing_key_)) += dense_missing_;
-    }
-    subs_.end_segment();
-  }
+  void end_segment() override { subs_.end_segment(); }
 
   Result<json::value> result(uint32_t owner) override {
     // min_doc_count 0: every known key appears, with 0 when unseen under this owner.
@@ -300,37 +235,10 @@ class TermsAggregator final : public Aggregator {
   }
 
   bool included(uint32_t ord) {
-    if (!spec_.include_regex && !spec_.exclude_regex && spec_.include_values.empty() &&
-        spec_.exclude_values.empty())
-      return true;
-    std::string text = key_text(ord);
-    if (spec_.include_regex && !std::regex_match(text, regex(include_re_, *spec_.include_regex)))
-      return false;
-    if (spec_.exclude_regex && std::regex_match(text, regex(exclude_re_, *spec_.exclude_regex)))
-      return false;
-    auto in = [&](const std::vector<std::string>& list) {
-      if (kind_ != KeyKind::kString) {
-        double v = kind_ == KeyKind::kLong ? double(static_cast<int64_t>(ords_.key(ord)))
-                                           : bits_double(ords_.key(ord));
-        for (const auto& s : list)
-          if (std::strtod(s.c_str(), nullptr) == v) return true;
-        return false;
-      }
-      return std::find(list.begin(), list.end(), text) != list.end();
-    };
-    if (!spec_.include_values.empty() && !in(spec_.include_values)) return false;
-    if (!spec_.exclude_values.empty() && in(spec_.exclude_values)) return false;
-    return true;
-  }
-  static const std::regex& regex(std::optional<std::regex>& cache, const std::string& pattern) {
-    if (!cache) {
-      try {
-        cache.emplace(pattern, std::regex::ECMAScript | std::regex::optimize);
-      } catch (const std::regex_error&) {
-        cache.emplace("(?!)");  // an invalid pattern matches nothing
-      }
-    }
-    return *cache;
+    if (!include_.active()) return true;
+    return include_.accepts(key_text(ord), kind_ != KeyKind::kString,
+                            kind_ == KeyKind::kLong ? double(static_cast<int64_t>(ords_.key(ord)))
+                                                    : bits_double(ords_.key(ord)));
   }
 
   void write_key(uint32_t ord, json::object& bucket) const {
@@ -356,34 +264,30 @@ class TermsAggregator final : public Aggregator {
   }
 
   const TermsAgg& spec_;
-  bool top_;
   KeyKind kind_ = KeyKind::kString;
   FieldType type_ = FieldType::kKeyword;
   bool has_missing_ = false;
   uint64_t missing_key_ = 0;
   SubAggregators subs_;
-  bool dense_ = false;
 
   std::vector<std::string> strings_;
   std::unordered_map<std::string, uint32_t> string_ids_;
   BucketOrds ords_;
   std::vector<int64_t> counts_;
-  std::optional<std::regex> include_re_, exclude_re_;
+  TermsInclude include_{spec_};
 
   // The current segment.
   FieldValues values_;
-  const SegmentView* seg_ = nullptr;
   std::vector<uint32_t> seg_ids_;
-  std::vector<int64_t> dense_counts_;
-  std::vector<uint32_t> seg_buckets_;
-  int64_t dense_missing_ = 0;
 };
 
 }  // namespace
 
 Result<AggregatorPtr> make_terms_aggregator(const Aggregation& def, AggregationContext& ctx,
                                             bool top) {
-  auto a = std::make_unique<TermsAggregator>(def, ctx, top);
+  if (top && keyword_everywhere(*ctx.indices, std::get<TermsAgg>(def.body).field))
+    return make_keyword_terms_aggregator(def, ctx);
+  auto a = std::make_unique<TermsAggregator>(def, ctx);
   COMPTOIR_TRY(a->init());
   return AggregatorPtr(std::move(a));
 }
