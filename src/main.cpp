@@ -1,7 +1,8 @@
 // The comptoir command: `serve` (the default) runs the HTTP server, `config` prints
 // the effective configuration with secrets masked, `ingest` indexes files like
 // uploads, `sample` loads demo data and `export` writes matching logs as CSV (cli/),
-// `--version` prints the version.
+// `--version` prints the version. The hidden `search-json` runs raw `_search` bodies
+// (tests/parity/).
 // Flags override the environment, which overrides `.env`, which overrides defaults.
 #include <CLI/CLI.hpp>
 
@@ -14,6 +15,7 @@
 #include "cli/export_command.h"
 #include "cli/ingest_command.h"
 #include "cli/sample_command.h"
+#include "cli/search_json_command.h"
 #include "config/config.h"
 #include "core/application.h"
 #include "http/dispatcher.h"
@@ -114,6 +116,14 @@ int main(int argc, char** argv) {
   export_cmd->add_option("--columns", export_options.columns,
                          "comma list (default timestamp,level,service,message,user)");
   export_cmd->add_option("--syntax", export_options.syntax, "plain (default) or lucene");
+  std::string search_json_index;
+  // Hidden (empty group): the parity suite's raw `_search` path into the search backend.
+  auto* search_json_cmd =
+      app.add_subcommand("search-json", "run _search bodies (one per stdin line) on INDEX")
+          ->fallthrough()
+          ->group("");
+  search_json_cmd->add_option("index", search_json_index, "index, pattern or comma list")
+      ->required();
   (void)serve_cmd;
 
   CLI11_PARSE(app, argc, argv);
@@ -147,6 +157,10 @@ int main(int argc, char** argv) {
   if (export_cmd->parsed()) {
     comptoir::init_logging(config->log_format, "warn");
     return comptoir::cli::run_export(*config, export_options);
+  }
+  if (search_json_cmd->parsed()) {
+    comptoir::init_logging(config->log_format, "warn");
+    return comptoir::cli::run_search_json(*config, search_json_index);
   }
   if (sample_cmd->parsed()) {
     comptoir::init_logging(config->log_format, "warn");

@@ -113,7 +113,8 @@ class RangeAggregator final : public Aggregator {
       std::string from_text = r.has_from ? text(r.from) : "*";
       std::string to_text = r.has_to ? text(r.to) : "*";
       std::string key = r.key ? *r.key : from_text + "-" + to_text;
-      bucket["key"] = key;
+      // Keyed buckets are named by their key and, as in Elasticsearch, do not repeat it.
+      if (!spec_.keyed) bucket["key"] = key;
       if (r.has_from) {
         bucket["from"] = r.from;
         if (spec_.dates) bucket["from_as_string"] = from_text;

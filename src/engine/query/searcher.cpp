@@ -2,6 +2,7 @@
 #include "engine/query/searcher.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 
@@ -35,12 +36,28 @@ struct ResolvedSort {
   Type type = kScore;
   bool desc = false;
   bool missing_first = false;
+  bool float_values = false;  // a float/half_float field: sort values as Java writes floats
   std::string field;
   std::optional<SortKey> missing_value;  // custom "missing"
   std::string missing_storage;
   enum Mode { kMin, kMax, kSum, kAvg };
   Mode mode = kMin;
 };
+
+ResolvedSort::Type unmapped_sort_type(std::string_view unmapped_type) {
+  const auto type = parse_field_type(unmapped_type);
+  if (!type) return ResolvedSort::kUnmapped;
+  switch (storage_kind(*type)) {
+    case StorageKind::kInt64:
+      return ResolvedSort::kInt;
+    case StorageKind::kDouble:
+      return ResolvedSort::kDouble;
+    case StorageKind::kKeyword:
+      return ResolvedSort::kKeyword;
+    default:
+      return ResolvedSort::kUnmapped;
+  }
+}
 
 Result<std::vector<ResolvedSort>> resolve_sort(const SearchRequest& req, const Mapping& mapping) {
   std::vector<ResolvedSort> out;
@@ -71,7 +88,10 @@ Result<std::vector<ResolvedSort>> resolve_sort(const SearchRequest& req, const M
         if (!f.unmapped_type)
           return dsl_error("query_shard_exception",
                            "No mapping found for [" + f.field + "] in order to sort on");
-        s.type = ResolvedSort::kUnmapped;
+        // Sorted as a field of unmapped_type without values, so that the sort value is
+        // that type's missing value (9223372036854775807 for a long), as in Elasticsearch.
+        s.type = unmapped_sort_type(*f.unmapped_type);
+        s.float_values = *f.unmapped_type == "float" || *f.unmapped_type == "half_float";
       } else {
         switch (storage_kind(def->type)) {
           case StorageKind::kText:
@@ -92,6 +112,7 @@ Result<std::vector<ResolvedSort>> resolve_sort(const SearchRequest& req, const M
             break;
           case StorageKind::kDouble:
             s.type = ResolvedSort::kDouble;
+            s.float_values = def->type == FieldType::kFloat || def->type == FieldType::kHalfFloat;
             break;
           case StorageKind::kNone:
             return dsl_error("illegal_argument_exception",
@@ -209,6 +230,8 @@ std::vector<SortKey> after_keys(const SearchRequest& req, const std::vector<Reso
     } else if (sorts[i].type == ResolvedSort::kScore || sorts[i].type == ResolvedSort::kDouble) {
       k.kind = SortKey::kDouble;
       k.d = std::strtod(scalar_to_string(v).c_str(), nullptr);
+      // A float field's sort value was written short (899.41): back to the stored float.
+      if (sorts[i].float_values) k.d = static_cast<float>(k.d);
     } else if (const int64_t* iv = std::get_if<int64_t>(&v)) {
       k.kind = SortKey::kInt;
       k.i = *iv;
@@ -224,6 +247,15 @@ std::vector<SortKey> after_keys(const SearchRequest& req, const std::vector<Reso
     keys.push_back(k);
   }
   return keys;
+}
+
+// A float field's value as Elasticsearch writes it in `sort`: the shortest decimal that
+// reads back as the same float (899.41), not the widened double (899.4099731445312).
+double float_as_written(double v) {
+  char text[32];
+  const auto r = std::to_chars(text, text + sizeof text - 1, static_cast<float>(v));
+  *r.ptr = '\0';
+  return std::strtod(text, nullptr);
 }
 
 JsonScalar key_to_json(const SortKey& k, const ResolvedSort& s, float score, uint64_t global_doc) {
@@ -243,6 +275,7 @@ JsonScalar key_to_json(const SortKey& k, const ResolvedSort& s, float score, uin
       return JsonScalar{k.i};
     case SortKey::kDouble:
       if (std::isinf(k.d)) return JsonScalar{};
+      if (s.float_values) return JsonScalar{float_as_written(k.d)};
       return JsonScalar{k.d};
     case SortKey::kString:
       return JsonScalar{std::string(k.s)};
@@ -261,6 +294,18 @@ class Collector {
   Status run(const std::vector<SnapshotPtr>& indices, int64_t now) {
     const Query all = MatchAllQuery{};
     const Query& query = req_.query ? *req_.query : all;
+    struct Work {
+      uint32_t ii, si;
+      MatchNode node;
+      Bitmap docs;
+      std::optional<double> bound;  // best possible primary key in the segment
+    };
+    std::vector<Work> work;
+    std::vector<std::vector<ResolvedSort>> index_sorts;
+    // Segment pruning for a numeric primary sort without scores: segments of every
+    // index are visited by their best min/max, and those that cannot beat the current
+    // k-th hit are skipped (newest-first over daily indices reads the newest only).
+    bool prune = true;
     for (uint32_t ii = 0; ii < indices.size(); ++ii) {
       const IndexSnapshot& snap = *indices[ii];
       auto sorts = resolve_sort(req_, *snap.mapping);
@@ -275,14 +320,12 @@ class Collector {
         for (size_t i = 0; i < sorts_.size() && i < sorts->size(); ++i)
           if (sorts_[i].type == ResolvedSort::kUnmapped) sorts_[i] = (*sorts)[i];
       }
+      const ResolvedSort& primary = (*sorts)[0];
+      prune = prune && !need_scores_ &&
+              (primary.type == ResolvedSort::kInt || primary.type == ResolvedSort::kDouble) &&
+              !primary.missing_value &&
+              (primary.mode == ResolvedSort::kMin || primary.mode == ResolvedSort::kMax);
       QueryContext ctx(snap, now);
-      struct Work {
-        uint32_t si;
-        MatchNode node;
-        Bitmap docs;
-        std::optional<double> bound;  // best possible primary key in the segment
-      };
-      std::vector<Work> work;
       for (uint32_t si = 0; si < snap.segments.size(); ++si) {
         const SegmentView& seg = snap.segments[si];
         auto node = build_match(query, seg, ctx);
@@ -296,45 +339,38 @@ class Collector {
           (*matches_)[ii].emplace_back(si, docs);
         }
         if ((k_ == 0 && !need_scores_) || n == 0) continue;
-        work.push_back(Work{si, std::move(*node), std::move(docs), std::nullopt});
-      }
-      // Segment pruning for a numeric primary sort without scores: visit segments by
-      // their best min/max and skip those that cannot beat the current k-th hit.
-      const ResolvedSort& primary = (*sorts)[0];
-      bool prune = !need_scores_ &&
-                   (primary.type == ResolvedSort::kInt || primary.type == ResolvedSort::kDouble) &&
-                   !primary.missing_value &&
-                   (primary.mode == ResolvedSort::kMin || primary.mode == ResolvedSort::kMax);
-      if (prune) {
-        for (auto& w : work) {
-          const SegmentView& seg = snap.segments[w.si];
+        Work w{ii, si, std::move(*node), std::move(docs), std::nullopt};
+        if (prune) {
           const FieldReader* f = seg.reader->field(primary.field);
-          if (f == nullptr) continue;
-          if (primary.missing_first && f->docs_with_field != seg.reader->doc_count()) {
+          if (f != nullptr && primary.missing_first &&
+              f->docs_with_field != seg.reader->doc_count())
             prune = false;
-            break;
-          }
-          if (f->min_int) w.bound = double(primary.desc ? *f->max_int : *f->min_int);
-          if (f->min_double) w.bound = primary.desc ? *f->max_double : *f->min_double;
+          if (f != nullptr && f->min_int)
+            w.bound = double(primary.desc ? *f->max_int : *f->min_int);
+          if (f != nullptr && f->min_double)
+            w.bound = primary.desc ? *f->max_double : *f->min_double;
         }
+        work.push_back(std::move(w));
       }
-      if (prune) {
-        std::stable_sort(work.begin(), work.end(), [&](const Work& a, const Work& b) {
-          if (!a.bound || !b.bound) return a.bound.has_value() && !b.bound.has_value();
-          return primary.desc ? *a.bound > *b.bound : *a.bound < *b.bound;
-        });
+      index_sorts.push_back(std::move(*sorts));
+    }
+    const bool desc = !sorts_.empty() && sorts_[0].desc;
+    if (prune) {
+      std::stable_sort(work.begin(), work.end(), [&](const Work& a, const Work& b) {
+        if (!a.bound || !b.bound) return a.bound.has_value() && !b.bound.has_value();
+        return desc ? *a.bound > *b.bound : *a.bound < *b.bound;
+      });
+    }
+    for (auto& w : work) {
+      // Constant scores rank by (index, segment, doc): once k hits are held, no later
+      // segment can enter (the total was already counted).
+      if (by_constant_score(w.node) && heap_.size() >= k_ && k_ > 0 && has_max_) continue;
+      if (prune && w.bound && heap_.size() >= k_ && !heap_.empty()) {
+        const SortKey& worst = heap_.front().keys[0];
+        double wv = worst.kind == SortKey::kDouble ? worst.d : double(worst.i);
+        if (desc ? *w.bound < wv : *w.bound > wv) continue;
       }
-      for (auto& w : work) {
-        // Constant scores rank by (index, segment, doc): once k hits are held, no later
-        // segment can enter (the total was already counted).
-        if (by_constant_score(w.node) && heap_.size() >= k_ && k_ > 0 && has_max_) continue;
-        if (prune && w.bound && heap_.size() >= k_ && !heap_.empty()) {
-          const SortKey& worst = heap_.front().keys[0];
-          double wv = worst.kind == SortKey::kDouble ? worst.d : double(worst.i);
-          if (primary.desc ? *w.bound < wv : *w.bound > wv) continue;
-        }
-        collect_segment(ii, w.si, snap.segments[w.si], w.node, w.docs, *sorts);
-      }
+      collect_segment(w.ii, w.si, indices[w.ii]->segments[w.si], w.node, w.docs, index_sorts[w.ii]);
     }
     return {};
   }
