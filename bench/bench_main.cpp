@@ -1,5 +1,5 @@
 // comptoir-bench: `comptoir-bench [Google Benchmark flags]` runs the micro
-// benchmarks; `comptoir-bench store|engine|aggs ...` runs an end-to-end scenario
+// benchmarks; `comptoir-bench store|engine|aggs|api|ingest ...` runs an end-to-end scenario
 // (scenarios.h).
 #include <benchmark/benchmark.h>
 
@@ -13,8 +13,12 @@ int main(int argc, char** argv) {
   }
   if (argc > 1 && std::strcmp(argv[1], "engine") == 0)
     return comptoir::bench::run_engine_scenario(argc - 1, argv + 1);
+  if (argc > 1 && std::strcmp(argv[1], "api") == 0)
+    return comptoir::bench::run_api_scenario(argc - 1, argv + 1);
   if (argc > 1 && std::strcmp(argv[1], "aggs") == 0)
     return comptoir::bench::run_aggs_scenario(argc - 1, argv + 1);
+  if (argc > 1 && std::strcmp(argv[1], "ingest") == 0)
+    return comptoir::bench::run_ingest_scenario(argc - 1, argv + 1);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -1,21 +1,20 @@
 // Parser throughput micro benchmarks (bytes/s as MB/s): parse_file on generated
 // CSV (logs and sales), NDJSON and text logs of a few MB, on the real access log
-// of shared/data when present, and the bare CSV tokenizer for comparison. The
-// sink only counts, so the figures are parsing + normalisation + document building.
+// of shared/data when present, and the bare CSV tokenizer for comparison (inputs
+// from ingest_inputs.h). The sink only counts, so the figures are parsing,
+// normalisation and writing each document's JSON text.
 #include <benchmark/benchmark.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <string>
 
-#include <fmt/format.h>
-
 #include "ingest/csv_reader.h"
 #include "ingest/ingest.h"
+#include "ingest_inputs.h"
 
 namespace comptoir::ingest {
 namespace {
@@ -24,8 +23,8 @@ constexpr size_t kTargetBytes = 8 * 1024 * 1024;
 
 class CountingSink : public DocumentSink {
  public:
-  Status on_document(const Destination&, boost::json::object&& doc) override {
-    fields += doc.size();
+  Status on_document(const Destination&, std::string_view json_text) override {
+    fields += json_text.size();
     ++documents;
     return {};
   }
@@ -33,73 +32,24 @@ class CountingSink : public DocumentSink {
   uint64_t fields = 0;
 };
 
-const char* kLevels[] = {"INFO", "INFO", "INFO", "WARN", "ERROR", "DEBUG"};
-const char* kServices[] = {"payment-service", "cart-service", "auth-service", "catalog"};
-
-template <typename Row>
-std::string generate(std::string header, Row row) {
-  std::mt19937 rng(42);
-  std::string out = std::move(header);
-  for (int i = 0; out.size() < kTargetBytes; ++i) out += row(rng, i);
-  return out;
-}
-
-std::string time_of(int i) {
-  return fmt::format("2025-12-23T{:02}:{:02}:{:02}.{:03}Z", i / 3600000 % 24, i / 60000 % 60,
-                     i / 1000 % 60, i % 1000);
-}
-
 const std::string& csv_logs() {
-  static const std::string s =
-      generate("timestamp,level,service,message,user,ip,duration\n", [](std::mt19937& r, int i) {
-        return fmt::format("{},{},{},\"Request {} handled, cart updated\",user{},10.0.{}.{},{}\n",
-                           time_of(i), kLevels[r() % 6], kServices[r() % 4], i, r() % 1000,
-                           r() % 256, r() % 256, r() % 900);
-      });
+  static const std::string s = bench::generate_csv_logs(kTargetBytes);
   return s;
 }
-
 const std::string& csv_sales() {
-  static const std::string s = generate(
-      "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n",
-      [](std::mt19937& r, int i) {
-        return fmt::format(
-            "{}{},{}A,WHITE HANGING HEART T-LIGHT HOLDER,{},12/{}/2010 8:{:02},{}.{:02},"
-            "{}.0,United Kingdom\n",
-            r() % 50 == 0 ? "C" : "", 536365 + i / 5, 85123 + r() % 100, 1 + r() % 24, 1 + i % 28,
-            i % 60, r() % 20, r() % 100, 12000 + r() % 6000);
-      });
+  static const std::string s = bench::generate_csv_sales(kTargetBytes);
   return s;
 }
-
 const std::string& ndjson_logs() {
-  static const std::string s = generate("", [](std::mt19937& r, int i) {
-    return fmt::format(
-        "{{\"@timestamp\":\"{}\",\"level\":\"{}\",\"service\":\"{}\",\"message\":\"Request {} "
-        "handled\",\"user_id\":\"user{}\",\"http\":{{\"status\":{},\"duration_ms\":{}}}}}\n",
-        time_of(i), kLevels[r() % 6], kServices[r() % 4], i, r() % 1000, 200 + r() % 4 * 100,
-        r() % 900);
-  });
+  static const std::string s = bench::generate_ndjson_logs(kTargetBytes);
   return s;
 }
-
 const std::string& text_logs() {
-  static const std::string s = generate("", [](std::mt19937& r, int i) {
-    return fmt::format("[2025-12-23T{:02}:{:02}:{:02}] [{}] [{}] Request {} handled for user{}\n",
-                       i / 3600 % 24, i / 60 % 60, i % 60, kLevels[r() % 6], kServices[r() % 4], i,
-                       r() % 1000);
-  });
+  static const std::string s = bench::generate_text_logs(kTargetBytes);
   return s;
 }
-
 const std::string& access_logs() {
-  static const std::string s = generate("", [](std::mt19937& r, int i) {
-    return fmt::format(
-        "10.0.{}.{} - - [23/Dec/2025:{:02}:{:02}:{:02} +0000] \"GET /products/{}?page={} "
-        "HTTP/1.1\" {} {} \"-\" \"Mozilla/5.0 (X11; Linux x86_64)\"\n",
-        r() % 256, r() % 256, i / 3600 % 24, i / 60 % 60, i % 60, r() % 5000, r() % 10,
-        r() % 20 == 0 ? 404 : 200, r() % 50000);
-  });
+  static const std::string s = bench::generate_access_logs(kTargetBytes);
   return s;
 }
 

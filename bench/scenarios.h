@@ -16,4 +16,12 @@ int run_engine_scenario(int argc, char** argv);
 // logs and sales lines (aggs_bench.cpp).
 int run_aggs_scenario(int argc, char** argv);
 
+// Parser throughput and upload latency of 1 MiB and 16 MiB CSV files over HTTP
+// (ingest_scenario.cpp).
+int run_ingest_scenario(int argc, char** argv);
+
+// Search, dashboard, results and export over HTTP after loading generated logs and
+// sales through uploads, on the embedded engine or a cluster (api_bench.cpp).
+int run_api_scenario(int argc, char** argv);
+
 }  // namespace comptoir::bench

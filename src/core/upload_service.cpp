@@ -8,7 +8,6 @@
 
 #include "core/canonical_mappings.h"
 #include "ingest/ingest.h"
-#include "util/json_text.h"
 #include "util/sha256.h"
 #include "util/time_format.h"
 
@@ -31,12 +30,11 @@ std::string extension_of(std::string_view filename) {
 // Collects each destination index's documents as JSON text, ready for bulk.
 class BatchingSink final : public ingest::DocumentSink {
  public:
-  Status on_document(const ingest::Destination& destination,
-                     boost::json::object&& document) override {
+  Status on_document(const ingest::Destination& destination, std::string_view json_text) override {
     auto it = batches.find(destination.index);
     if (it == batches.end())
       it = batches.emplace(std::string(destination.index), std::vector<std::string>{}).first;
-    it->second.push_back(to_json_text(document));
+    it->second.emplace_back(json_text);
     return {};
   }
   std::map<std::string, std::vector<std::string>, std::less<>> batches;

@@ -113,12 +113,12 @@ Status parse_csv(std::string_view text, const TimeContext& time, DocumentEmitter
       out.reject(record.line, std::move(problem));
       continue;
     }
-    json::object doc(columns + 12);
+    json::object doc(columns + 12, out.storage());
     const size_t n = std::min(columns, record.fields.size());
     for (size_t i = 0; i < n; ++i) {
       const std::string_view cell = record.fields[i];
       if (cell.empty()) continue;
-      doc.insert_or_assign(keys[i], typed_value(cell, kinds[i]));
+      doc.insert_or_assign(keys[i], typed_value(cell, kinds[i], out.storage()));
     }
     if (is_sales) {
       auto t = normalize_sales_document(doc, sales, time);

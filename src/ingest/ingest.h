@@ -1,7 +1,8 @@
 // The ingestion entry point: the bytes of one uploaded file in, canonical documents
 // out (DESIGN.md §5). parse_file() checks the encoding, detects the format (CSV,
 // JSON, NDJSON, text log), parses, normalises to the canonical log or sales fields
-// and streams each document with its destination index to a DocumentSink. A row
+// and streams each document, as the JSON text the index receives, with its
+// destination index to a DocumentSink. A row
 // that cannot be used is a counted Rejection with its line and reason; nothing is
 // dropped silently. The file-level failures (encoding, invalid JSON document, bad
 // option) are the Error of the Result.
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 
 #include "ingest/format.h"
 #include "util/result.h"
@@ -37,15 +39,16 @@ struct Destination {
 
 // A row, line or array element that could not become a document.
 struct Rejection {
-  uint64_t line = 0;  // 1-based; 0 when the format has no lines (JSON array elements)
+  uint64_t line = 0;  // 1-based; for a JSON array element, the line where it starts
   std::string reason;
 };
 
 class DocumentSink {
  public:
   virtual ~DocumentSink() = default;
-  // An error stops parsing and becomes parse_file's error.
-  virtual Status on_document(const Destination& destination, boost::json::object&& document) = 0;
+  // `json_text` is one JSON object, valid only during the call. An error stops
+  // parsing and becomes parse_file's error.
+  virtual Status on_document(const Destination& destination, std::string_view json_text) = 0;
   virtual void on_rejection(const Rejection& /*rejection*/) {}
 };
 
@@ -84,7 +87,8 @@ struct IngestSummary {
 Result<IngestSummary> parse_file(std::string_view bytes, const IngestOptions& options,
                                  DocumentSink& sink);
 
-// A sink that keeps everything, for tests, the CLI's dry runs and small files.
+// A sink that keeps everything, read back into objects, for tests, the CLI's dry
+// runs and small files.
 class CollectingSink : public DocumentSink {
  public:
   struct Entry {
@@ -92,8 +96,12 @@ class CollectingSink : public DocumentSink {
     std::string index;
     boost::json::object document;
   };
-  Status on_document(const Destination& destination, boost::json::object&& document) override {
-    entries.push_back({destination.kind, std::string(destination.index), std::move(document)});
+  Status on_document(const Destination& destination, std::string_view json_text) override {
+    boost::system::error_code ec;
+    boost::json::value document = boost::json::parse(json_text, ec);
+    if (ec || !document.is_object()) return Error::internal("a document is not a JSON object");
+    entries.push_back(
+        {destination.kind, std::string(destination.index), std::move(document.get_object())});
     return {};
   }
   void on_rejection(const Rejection& rejection) override { rejections.push_back(rejection); }

@@ -20,7 +20,7 @@ namespace dom = simdjson::dom;
 
 namespace {
 
-json::value to_value(dom::element el);
+json::value to_value(dom::element el, const json::storage_ptr& sp);
 
 // The element as T; the caller has checked its type.
 template <typename T>
@@ -39,43 +39,43 @@ void flatten_into(dom::object obj, std::string& prefix, json::object& out) {
       prefix.push_back('.');
       flatten_into(as<dom::object>(kv.value), prefix, out);
     } else {
-      out.insert_or_assign(prefix, to_value(kv.value));
+      out.insert_or_assign(prefix, to_value(kv.value, out.storage()));
     }
     prefix.resize(keep);
   }
 }
 
-json::object flatten(dom::object obj) {
-  json::object out;
+json::object flatten(dom::object obj, const json::storage_ptr& sp) {
+  json::object out(sp);
   std::string prefix;
   flatten_into(obj, prefix, out);
   return out;
 }
 
-json::value to_value(dom::element el) {
+json::value to_value(dom::element el, const json::storage_ptr& sp) {
   switch (el.type()) {
     case dom::element_type::ARRAY: {
-      json::array a;
+      json::array a(sp);
       const auto items = as<dom::array>(el);
-      for (dom::element item : items) a.push_back(to_value(item));
+      for (dom::element item : items) a.push_back(to_value(item, sp));
       return a;
     }
     case dom::element_type::OBJECT:
-      return flatten(as<dom::object>(el));
+      return flatten(as<dom::object>(el), sp);
     case dom::element_type::INT64:
-      return as<int64_t>(el);
+      return json::value(as<int64_t>(el), sp);
     case dom::element_type::UINT64:
-      return as<uint64_t>(el);
+      return json::value(as<uint64_t>(el), sp);
     case dom::element_type::DOUBLE:
-      return as<double>(el);
+      return json::value(as<double>(el), sp);
     case dom::element_type::STRING:
-      return json::string(as<std::string_view>(el));
+      return json::value(json::string_view(as<std::string_view>(el)), sp);
     case dom::element_type::BOOL:
-      return as<bool>(el);
+      return json::value(as<bool>(el), sp);
     case dom::element_type::NULL_VALUE:
       break;
   }
-  return nullptr;
+  return json::value(nullptr, sp);
 }
 
 std::string describe(simdjson::error_code error, size_t max_depth) {
@@ -85,13 +85,133 @@ std::string describe(simdjson::error_code error, size_t max_depth) {
   return fmt::format("invalid JSON ({})", simdjson::error_message(error));
 }
 
+// Lines of the elements of one array of a document simdjson has already validated
+// (its DOM keeps no source positions). A cursor walks the text only as far as the
+// element asked for, so a file whose elements are all accepted costs nothing, and
+// the whole walk, however many elements are rejected, is one pass.
+class ElementLines {
+ public:
+  // `array_at`: the offset of the array's '['.
+  ElementLines(std::string_view text, size_t array_at) : text_(text), pos_(array_at + 1) {}
+
+  // The 1-based line where element `index` (0-based, non-decreasing) starts.
+  uint64_t line_of(size_t index) {
+    for (;;) {
+      skip_space();
+      if (next_ == index || pos_ >= text_.size() || text_[pos_] == ']') break;
+      skip_value();
+      skip_space();
+      if (pos_ < text_.size() && text_[pos_] == ',') ++pos_;
+      ++next_;
+    }
+    count_lines_to(pos_);
+    return line_;
+  }
+
+  // The offset of the value of member `member` (0-based, in text order) of the
+  // object at `object_at`.
+  static size_t member_value_offset(std::string_view text, size_t object_at, size_t member) {
+    ElementLines scan(text, object_at);
+    for (size_t m = 0;; ++m) {
+      scan.skip_space();
+      scan.skip_value();  // the key
+      scan.skip_space();
+      ++scan.pos_;  // ':'
+      scan.skip_space();
+      if (m == member || scan.pos_ >= text.size()) return scan.pos_;
+      scan.skip_value();
+      scan.skip_space();
+      ++scan.pos_;  // ','
+    }
+  }
+
+ private:
+  void skip_space() {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' ||
+                                   text_[pos_] == '\n' || text_[pos_] == '\r')) {
+      ++pos_;
+    }
+  }
+
+  // Past the string whose opening quote is at pos_.
+  void skip_string() {
+    ++pos_;
+    while (pos_ < text_.size() && text_[pos_] != '"') pos_ += text_[pos_] == '\\' ? 2 : 1;
+    ++pos_;
+  }
+
+  // Past one value: a string, a container (brackets counted outside strings) or a
+  // scalar (up to the next delimiter).
+  void skip_value() {
+    if (pos_ >= text_.size()) return;
+    const char c = text_[pos_];
+    if (c == '"') {
+      skip_string();
+    } else if (c == '[' || c == '{') {
+      size_t depth = 0;
+      while (pos_ < text_.size()) {
+        const char d = text_[pos_];
+        if (d == '"') {
+          skip_string();
+          continue;
+        }
+        ++pos_;
+        if (d == '[' || d == '{') {
+          ++depth;
+        } else if ((d == ']' || d == '}') && --depth == 0) {
+          return;
+        }
+      }
+    } else {
+      while (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != ']' &&
+             text_[pos_] != '}' && text_[pos_] != ' ' && text_[pos_] != '\t' &&
+             text_[pos_] != '\n' && text_[pos_] != '\r') {
+        ++pos_;
+      }
+    }
+  }
+
+  // Line breaks as position_of() counts them: LF, and CR not followed by LF.
+  void count_lines_to(size_t to) {
+    for (; counted_ < to && counted_ < text_.size(); ++counted_) {
+      const char c = text_[counted_];
+      if (c == '\n' ||
+          (c == '\r' && (counted_ + 1 >= text_.size() || text_[counted_ + 1] != '\n'))) {
+        ++line_;
+      }
+    }
+  }
+
+  std::string_view text_;
+  size_t pos_;
+  size_t next_ = 0;  // index of the element at pos_
+  size_t counted_ = 0;
+  uint64_t line_ = 1;
+};
+
 // Normalises and emits one flattened object. The field map is resolved from the
 // first object and reused while the next objects have the same keys.
 class ObjectEmitter {
  public:
   ObjectEmitter(const TimeContext& time, DocumentEmitter& out) : time_(time), out_(out) {}
 
-  Status emit(json::object&& doc, uint64_t line, std::string_view where) {
+  // An element of a JSON array: its line is found only if it is rejected.
+  Status emit(json::object&& doc, ElementLines& lines, size_t index) {
+    return emit_with(
+        std::move(doc), [&] { return lines.line_of(index - 1); },
+        [&] { return fmt::format("array element {}: ", index); });
+  }
+
+  // A whole document or an NDJSON line.
+  Status emit(json::object&& doc, uint64_t line) {
+    return emit_with(
+        std::move(doc), [line] { return line; }, [] { return std::string(); });
+  }
+
+ private:
+  // `line()` and `where()` (a prefix of the reason) are asked for only on a rejection.
+  template <typename Line, typename Where>
+  Status emit_with(json::object&& doc, Line line, Where where) {
     if (!resolved_) {
       std::vector<std::string_view> names;
       for (const auto& kv : doc) names.push_back(kv.key());
@@ -103,7 +223,7 @@ class ObjectEmitter {
     if (sales_.layout() != SalesLayout::kNone) {
       auto t = normalize_sales_document(doc, sales_, time_);
       if (!t.ok()) {
-        out_.reject(line, fmt::format("{}{}", where, t.error().message));
+        out_.reject(line(), fmt::format("{}{}", where(), t.error().message));
         return {};
       }
       return out_.emit_sales(std::move(doc));
@@ -114,7 +234,6 @@ class ObjectEmitter {
     return out_.emit_log(std::move(doc), t.time);
   }
 
- private:
   const TimeContext& time_;
   DocumentEmitter& out_;
   bool resolved_ = false;
@@ -171,34 +290,42 @@ Status parse_json_document(std::string_view text, const TimeContext& time, Docum
   ObjectEmitter emitter(time, out);
 
   // The array to read: the root, or the one array of objects the root object holds.
+  const size_t root_at = text.find_first_not_of(" \t\r\n");
   dom::array items;
+  size_t array_at = root_at;
   if (root.type() == dom::element_type::ARRAY) {
     items = as<dom::array>(root);
   } else if (root.type() == dom::element_type::OBJECT) {
     int arrays_of_objects = 0;
+    size_t member = 0, array_member = 0;
     const auto root_object = as<dom::object>(root);
     for (dom::key_value_pair kv : root_object) {
+      ++member;
       if (kv.value.type() != dom::element_type::ARRAY) continue;
       const auto a = as<dom::array>(kv.value);
       dom::element first;
       if (a.size() > 0 && !a.at(0).get(first) && first.type() == dom::element_type::OBJECT) {
         ++arrays_of_objects;
         items = a;
+        array_member = member - 1;
       }
     }
-    if (arrays_of_objects != 1) return emitter.emit(flatten(root_object), 1, "");
+    if (arrays_of_objects != 1) return emitter.emit(flatten(root_object, out.storage()), 1);
+    array_at = ElementLines::member_value_offset(text, root_at, array_member);
   } else {
     return Error::invalid("the JSON file holds a single value, not objects");
   }
+  ElementLines lines(text, array_at);
   size_t index = 0;
   for (dom::element item : items) {
     ++index;
     if (item.type() != dom::element_type::OBJECT) {
-      out.reject(0, fmt::format("array element {} is not a JSON object", index));
+      out.reject(lines.line_of(index - 1),
+                 fmt::format("array element {} is not a JSON object", index));
       continue;
     }
-    COMPTOIR_TRY(
-        emitter.emit(flatten(as<dom::object>(item)), 0, fmt::format("array element {}: ", index)));
+    // The line is only looked for when the element is rejected.
+    COMPTOIR_TRY(emitter.emit(flatten(as<dom::object>(item), out.storage()), lines, index));
   }
   return {};
 }
@@ -246,7 +373,7 @@ Status parse_ndjson(std::string_view text, const TimeContext& time, DocumentEmit
       out.reject(line_no, "line is not a JSON object");
       continue;
     }
-    COMPTOIR_TRY(emitter.emit(flatten(as<dom::object>(el)), line_no, ""));
+    COMPTOIR_TRY(emitter.emit(flatten(as<dom::object>(el), out.storage()), line_no));
   }
   return {};
 }

@@ -185,7 +185,7 @@ std::string scalar_text(const json::value& v) {
 void set_timestamp(json::object& doc, EpochMillis t) {
   char buf[kIsoMillisLength];
   format_iso8601_millis(t, buf);
-  doc.insert_or_assign("@timestamp", json::string(std::string_view(buf, kIsoMillisLength)));
+  doc.insert_or_assign("@timestamp", std::string_view(buf, kIsoMillisLength));
 }
 
 namespace {
@@ -244,11 +244,11 @@ LogTime normalize_log_document(json::object& doc, const LogFieldMap& map, const 
   }
 
   set_timestamp(doc, t.time);
-  if (!level.empty()) doc.insert_or_assign("Level", json::string(level));
-  if (!service.empty()) doc.insert_or_assign("Service", json::string(service));
-  if (!message.empty()) doc.insert_or_assign("Message", json::string(message));
-  if (!user.empty()) doc.insert_or_assign("User", json::string(user));
-  if (!ip.empty()) doc.insert_or_assign("IP", json::string(ip));
+  if (!level.empty()) doc.insert_or_assign("Level", std::string_view(level));
+  if (!service.empty()) doc.insert_or_assign("Service", std::string_view(service));
+  if (!message.empty()) doc.insert_or_assign("Message", std::string_view(message));
+  if (!user.empty()) doc.insert_or_assign("User", std::string_view(user));
+  if (!ip.empty()) doc.insert_or_assign("IP", std::string_view(ip));
   if (duration) doc.insert_or_assign("Duration", *duration);
   return t;
 }

@@ -202,11 +202,11 @@ Result<EpochMillis> normalize_sales_document(json::object& doc, const SalesField
   }
 
   set_timestamp(doc, *t);
-  doc.insert_or_assign("order_id", json::string(order_id));
-  if (!customer_id.empty()) doc.insert_or_assign("customer_id", json::string(customer_id));
-  if (!country.empty()) doc.insert_or_assign("country", json::string(country));
-  if (!product.empty()) doc.insert_or_assign("product", json::string(product));
-  if (!category.empty()) doc.insert_or_assign("category", json::string(category));
+  doc.insert_or_assign("order_id", std::string_view(order_id));
+  if (!customer_id.empty()) doc.insert_or_assign("customer_id", std::string_view(customer_id));
+  if (!country.empty()) doc.insert_or_assign("country", std::string_view(country));
+  if (!product.empty()) doc.insert_or_assign("product", std::string_view(product));
+  if (!category.empty()) doc.insert_or_assign("category", std::string_view(category));
   if (*quantity) {
     const double q = **quantity;
     if (q == std::floor(q) && std::fabs(q) < 9e15) {
@@ -217,8 +217,8 @@ Result<EpochMillis> normalize_sales_document(json::object& doc, const SalesField
   }
   if (*unit_price) doc.insert_or_assign("unit_price", **unit_price);
   doc.insert_or_assign("revenue", *revenue);
-  if (!payment.empty()) doc.insert_or_assign("payment_method", json::string(payment));
-  if (!status.empty()) doc.insert_or_assign("status", json::string(status));
+  if (!payment.empty()) doc.insert_or_assign("payment_method", std::string_view(payment));
+  if (!status.empty()) doc.insert_or_assign("status", std::string_view(status));
   return *t;
 }
 

@@ -7,7 +7,9 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -561,8 +563,8 @@ bool reserved_key(std::string_view k) {
   return false;
 }
 
-json::object build_document(const LogLine& l) {
-  json::object doc(16);
+json::object build_document(const LogLine& l, const json::storage_ptr& sp) {
+  json::object doc(16, sp);
   set_timestamp(doc, l.time);
   if (!l.level.empty()) doc.emplace("Level", normalize_level(l.level));
   if (!l.service.empty()) doc.emplace("Service", l.service);
@@ -607,7 +609,7 @@ json::object build_document(const LogLine& l) {
 // The event being built: continuation lines may still extend its Message.
 struct PendingEvent {
   bool active = false;
-  json::object doc;
+  std::optional<json::object> doc;  // built in the emitter's storage
   std::string message;
   EpochMillis time = 0;
 };
@@ -638,8 +640,8 @@ Status parse_text_log(std::string_view text, const TimeContext& time, DocumentEm
   auto flush = [&]() -> Status {
     if (!pending.active) return {};
     pending.active = false;
-    if (!pending.message.empty()) pending.doc.insert_or_assign("Message", pending.message);
-    return out.emit_log(std::move(pending.doc), pending.time);
+    if (!pending.message.empty()) pending.doc->insert_or_assign("Message", pending.message);
+    return out.emit_log(*std::exchange(pending.doc, std::nullopt), pending.time);
   };
 
   const char* p = text.data();
@@ -676,7 +678,7 @@ Status parse_text_log(std::string_view text, const TimeContext& time, DocumentEm
     if (matched) {
       COMPTOIR_TRY(flush());
       pending.active = true;
-      pending.doc = build_document(parsed);
+      pending.doc.emplace(build_document(parsed, out.storage()));
       pending.message.assign(rtrim(parsed.message));
       pending.time = parsed.time;
       ++summary.text_patterns[std::string(parsed.layout)];
@@ -690,7 +692,7 @@ Status parse_text_log(std::string_view text, const TimeContext& time, DocumentEm
     }
     // Unknown: its own document, whole line as Message, at the ingest time.
     COMPTOIR_TRY(flush());
-    json::object doc(6);
+    json::object doc(6, out.storage());
     set_timestamp(doc, time.reference);
     doc.emplace("Message", line);
     doc.emplace("log_format", "unparsed");

@@ -73,25 +73,26 @@ ValueKind widen(ValueKind column, ValueKind cell) {
   return ValueKind::kText;
 }
 
-boost::json::value typed_value(std::string_view text, ValueKind column_kind) {
+boost::json::value typed_value(std::string_view text, ValueKind column_kind,
+                               const boost::json::storage_ptr& sp) {
   switch (column_kind) {
     case ValueKind::kInteger:
-      if (auto v = parse_integer(text)) return *v;
+      if (auto v = parse_integer(text)) return boost::json::value(*v, sp);
       break;
     case ValueKind::kDecimal:
-      if (auto v = parse_decimal(text)) return *v;
+      if (auto v = parse_decimal(text)) return boost::json::value(*v, sp);
       break;
     case ValueKind::kBoolean: {
       const std::string_view s = trim(text);
-      if (iequals(s, "true")) return true;
-      if (iequals(s, "false")) return false;
+      if (iequals(s, "true")) return boost::json::value(true, sp);
+      if (iequals(s, "false")) return boost::json::value(false, sp);
       break;
     }
     case ValueKind::kEmpty:
     case ValueKind::kText:
       break;
   }
-  return boost::json::string(text);
+  return boost::json::value(boost::json::string_view(text), sp);
 }
 
 std::optional<double> parse_decimal(std::string_view text) {

@@ -22,8 +22,9 @@ ValueKind classify_value(std::string_view text);
 // Text or Boolean-with-number = Text, Empty is neutral.
 ValueKind widen(ValueKind column, ValueKind cell);
 
-// The cell as a JSON value of the column's kind (text when it does not fit).
-boost::json::value typed_value(std::string_view text, ValueKind column_kind);
+// The cell as a JSON value of the column's kind (text when it does not fit), in `sp`.
+boost::json::value typed_value(std::string_view text, ValueKind column_kind,
+                               const boost::json::storage_ptr& sp = {});
 
 // Numbers as sales files write them: optional sign, digits, '.', exponent, spaces
 // around. nullopt for anything else.

@@ -126,7 +126,7 @@ TEST(IngestOptionsTest, ForcedFormatAndTimeZone) {
 // A sink that refuses the third document: parsing stops with its error.
 class FailingSink : public DocumentSink {
  public:
-  Status on_document(const Destination&, boost::json::object&&) override {
+  Status on_document(const Destination&, std::string_view) override {
     if (++seen == 3) return Error::unavailable("index is down");
     return {};
   }

@@ -97,6 +97,62 @@ TEST(JsonLogRejections, ArrayElementsThatAreNotObjects) {
   EXPECT_EQ(p->summary->errors[0].reason, "array element 2 is not a JSON object");
 }
 
+// A rejected array element names the line where it starts, as NDJSON lines do.
+TEST(JsonLogRejections, ArrayElementsNameTheLineWhereTheyStart) {
+  auto p = parse(
+      "[\n"
+      "  {\"a\": 1},\n"
+      "  2,\n"
+      "  {\"a\": \"[{\\\"}]\", \"b\": {\"c\": [1, {}]}}, \"x\",\n"
+      "  [1,\r\n"
+      "   2],\r"
+      "  null]",
+      "lines.json");
+  ASSERT_TRUE(p->summary.ok());
+  EXPECT_EQ(p->summary->documents, 2u);
+  ASSERT_EQ(p->summary->rejected, 4u);
+  const auto& e = p->summary->errors;
+  EXPECT_EQ(e[0].reason, "array element 2 is not a JSON object");
+  EXPECT_EQ(e[0].line, 3u);
+  EXPECT_EQ(e[1].reason, "array element 4 is not a JSON object");
+  EXPECT_EQ(e[1].line, 4u);
+  EXPECT_EQ(e[2].line, 5u);  // CRLF is one line break
+  EXPECT_EQ(e[3].line, 7u);  // so is a lone CR
+}
+
+TEST(JsonLogRejections, ElementsOfTheArrayAnObjectHoldsNameTheirLine) {
+  auto p = parse(
+      "{\"meta\": {\"note\": \"a [ b\", \"n\": [1, 2]},\n"
+      " \"count\": 2, \"tags\": [\"x\", \"y\"],\n"
+      " \"records\": [\n"
+      "   {\"a\": 1},\n"
+      "   \"oops\"\n"
+      " ]}",
+      "wrapped.json");
+  ASSERT_TRUE(p->summary.ok());
+  EXPECT_EQ(p->summary->documents, 1u);
+  ASSERT_EQ(p->summary->rejected, 1u);
+  EXPECT_EQ(p->summary->errors[0].reason, "array element 2 is not a JSON object");
+  EXPECT_EQ(p->summary->errors[0].line, 5u);
+}
+
+TEST(JsonLogRejections, SalesElementsRejectedOnNormalisationNameTheirLine) {
+  auto p = parse(
+      "[{\"timestamp\":\"2025-12-23 10:30:00\",\"order_id\":\"O1\",\"quantity\":3,"
+      "\"unit_price\":1.5},\n"
+      "\n"
+      " {\"timestamp\":\"2025-12-23 10:31:00\",\"order_id\":\"O2\",\"quantity\":\"x\","
+      "\"unit_price\":1}]",
+      "orders.json");
+  ASSERT_TRUE(p->summary.ok());
+  EXPECT_EQ(p->summary->kind, DocumentKind::kSalesLine);
+  EXPECT_EQ(p->summary->documents, 1u);
+  ASSERT_EQ(p->summary->rejected, 1u);
+  EXPECT_EQ(p->summary->errors[0].line, 3u);
+  EXPECT_EQ(p->summary->errors[0].reason.rfind("array element 2: ", 0), 0u)
+      << p->summary->errors[0].reason;
+}
+
 TEST(JsonLogHostile, InvalidJsonFileNamesThePlace) {
   auto p = parse("[{\"a\":1},\n {\"a\": tru}]", "bad.json");
   ASSERT_FALSE(p->summary.ok());
