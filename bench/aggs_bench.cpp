@@ -1,4 +1,5 @@
-// Scenario `comptoir-bench aggs [--docs N] [--sales N] [--users N] [--runs R] [--dir PATH]`:
+// Scenario `comptoir-bench aggs [--docs N] [--sales N] [--users N] [--runs R] [--dir PATH]
+// [--reuse]` (--reuse: keep the indices of an earlier run with the same sizes):
 // aggregation latency of the embedded engine on generated logs (30 days, time-ordered,
 // N documents, --users distinct users) and generated sales lines (a year, Online Retail
 // shaped). Prints one JSON object per request with p50/p99 over R runs:
@@ -35,8 +36,14 @@ void print_line(const json::object& o) {
 
 Result<std::unique_ptr<Index>> build(const std::string& name, const fs::path& dir,
                                      const std::string& mapping, int64_t n,
-                                     const std::function<std::string(int64_t)>& doc) {
+                                     const std::function<std::string(int64_t)>& doc, bool reuse) {
   std::error_code ec;
+  if (reuse && fs::exists(dir)) {
+    IndexSettings settings;
+    settings.background_merge = false;
+    auto idx = Index::open(name, dir, settings);
+    if (idx && (*idx)->stats().docs == static_cast<uint64_t>(n)) return idx;
+  }
   fs::remove_all(dir, ec);
   auto m = parse_mapping(json::parse(mapping));
   if (!m) return m.error();
@@ -115,6 +122,8 @@ int run_aggs_bench(int argc, char** argv) {
   int64_t users = 100000;
   int runs = 20;
   fs::path dir = fs::temp_directory_path() / "comptoir-aggs-bench";
+  bool reuse = false;
+  for (int i = 0; i < argc; ++i) reuse = reuse || std::string(argv[i]) == "--reuse";
   for (int i = 0; i + 1 < argc; ++i) {
     std::string a = argv[i];
     if (a == "--docs") docs = std::atoll(argv[i + 1]);
@@ -127,11 +136,12 @@ int run_aggs_bench(int argc, char** argv) {
   const int64_t span = 30 * 86400000LL;
   const int64_t start = now - span;
   LogGenerator gen(42, static_cast<uint32_t>(users));
-  auto logs = build("bench-logs", dir / "logs",
-                    R"({"properties":{"@timestamp":{"type":"date"},"Level":{"type":"keyword"},
+  auto logs = build(
+      "bench-logs", dir / "logs",
+      R"({"properties":{"@timestamp":{"type":"date"},"Level":{"type":"keyword"},
       "Service":{"type":"keyword"},"Message":{"type":"text"},"User":{"type":"keyword"},
       "IP":{"type":"ip"},"Duration":{"type":"long"}}})",
-                    docs, [&](int64_t i) { return gen.next(start + i * (span / docs)); });
+      docs, [&](int64_t i) { return gen.next(start + i * (span / docs)); }, reuse);
   if (!logs) {
     std::cerr << logs.error().message << "\n";
     return 1;
@@ -161,25 +171,27 @@ int run_aggs_bench(int argc, char** argv) {
                                      "Spain",          "Netherlands", "Belgium", "Switzerland",
                                      "Portugal",       "Australia"};
   const int64_t year = 365 * 86400000LL;
-  auto sales_idx =
-      build("bench-sales", dir / "sales",
-            R"({"properties":{"InvoiceNo":{"type":"keyword"},"CustomerID":{"type":"keyword"},
+  auto sales_idx = build(
+      "bench-sales", dir / "sales",
+      R"({"properties":{"InvoiceNo":{"type":"keyword"},"CustomerID":{"type":"keyword"},
       "Country":{"type":"keyword"},"Description":{"type":"keyword"},"Quantity":{"type":"long"},
       "UnitPrice":{"type":"double"},"Revenue":{"type":"double"},"InvoiceDate":{"type":"date"}}})",
-            sales, [&](int64_t i) {
-              json::object o;
-              int64_t q = 1 + rng() % 24;
-              double price = double(rng() % 2000) / 100.0 + 0.5;
-              o["InvoiceNo"] = std::to_string(536365 + i / 20);
-              o["CustomerID"] = std::to_string(12346 + rng() % 4000);
-              o["Country"] = kCountries[rng() % 10];
-              o["Description"] = "PRODUCT " + std::to_string(rng() % 4000);
-              o["Quantity"] = q;
-              o["UnitPrice"] = price;
-              o["Revenue"] = double(q) * price;
-              o["InvoiceDate"] = format_date_iso(now - year + i * (year / sales));
-              return json::serialize(o);
-            });
+      sales,
+      [&](int64_t i) {
+        json::object o;
+        int64_t q = 1 + rng() % 24;
+        double price = double(rng() % 2000) / 100.0 + 0.5;
+        o["InvoiceNo"] = std::to_string(536365 + i / 20);
+        o["CustomerID"] = std::to_string(12346 + rng() % 4000);
+        o["Country"] = kCountries[rng() % 10];
+        o["Description"] = "PRODUCT " + std::to_string(rng() % 4000);
+        o["Quantity"] = q;
+        o["UnitPrice"] = price;
+        o["Revenue"] = double(q) * price;
+        o["InvoiceDate"] = format_date_iso(now - year + i * (year / sales));
+        return json::serialize(o);
+      },
+      reuse);
   if (!sales_idx) {
     std::cerr << sales_idx.error().message << "\n";
     return 1;

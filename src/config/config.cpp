@@ -46,6 +46,9 @@ const std::vector<SettingSpec>& setting_specs() {
       {"COMPTOIR_ES_INDEX_PREFIX", "", "prefix of Comptoir's index names on the cluster", false},
       {"COMPTOIR_ES_REFRESH", "wait_for", "how uploads refresh on the cluster: wait_for or true",
        false},
+      {"COMPTOIR_ES_SHARDS", "", "primary shards of new indices (empty: the cluster's default)",
+       false},
+      {"COMPTOIR_ES_REPLICAS", "", "replicas of new indices (empty: the cluster's default)", false},
       {"COMPTOIR_CACHE_MAX_BYTES", "268435456", "memory the in-process cache may use", false},
       {"COMPTOIR_CACHE_TTL", "30", "seconds search and dashboard answers stay cached (0: off)",
        false},
@@ -242,6 +245,17 @@ Result<Config> config_from_settings(const Settings& settings) {
   if (c.es_index_prefix.find_first_of("*,/\\?\"<>| #:") != std::string::npos ||
       c.es_index_prefix.starts_with('_') || c.es_index_prefix.starts_with('-')) {
     return bad("COMPTOIR_ES_INDEX_PREFIX", c.es_index_prefix, "a valid start of an index name");
+  }
+  if (const std::string& shards = get("COMPTOIR_ES_SHARDS"); !shards.empty()) {
+    // 1024: the cluster's own limit on index.number_of_shards.
+    auto n = parse_integer<uint32_t>("COMPTOIR_ES_SHARDS", shards, 1, 1024);
+    COMPTOIR_TRY(n);
+    c.es_shards = *n;
+  }
+  if (const std::string& replicas = get("COMPTOIR_ES_REPLICAS"); !replicas.empty()) {
+    auto n = parse_integer<uint32_t>("COMPTOIR_ES_REPLICAS", replicas, 0, 100);
+    COMPTOIR_TRY(n);
+    c.es_replicas = *n;
   }
 
   auto cache_bytes = parse_integer<uint64_t>(

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,8 @@ struct Config {
   uint64_t es_bulk_max_bytes = 0;           // per _bulk request
   std::string es_index_prefix;              // before every index name on the cluster
   bool es_forced_refresh = false;           // uploads: refresh=true, not wait_for
+  std::optional<uint32_t> es_shards;        // primary shards of new indices (unset: cluster's)
+  std::optional<uint32_t> es_replicas;      // replicas of new indices (unset: cluster's)
   uint64_t cache_max_bytes = 0;
   std::chrono::seconds cache_ttl{30};  // of cached search/dashboard answers; 0: off
   std::string timezone;                // of timestamps written without an offset

@@ -14,6 +14,11 @@ namespace json = boost::json;
 
 namespace {
 
+// Terms ordered by a sum are exact on one shard only: each shard sends its own top
+// shard_size (default size * 1.5 + 10 = 25) by its partial sums. With up to this many
+// products per shard the top 10 are exact on a cluster of several shards too.
+constexpr int kTopProductsShardSize = 10000;
+
 double money(double v) {
   return std::round(v * 100.0) / 100.0 + 0.0;
 }
@@ -92,7 +97,8 @@ Result<json::object> compute_sales_results(SearchBackend& search, const SalesFil
           "orders":{{"cardinality":{{"field":"order_id","precision_threshold":40000}}}},
           "customers":{{"cardinality":{{"field":"customer_id","precision_threshold":40000}}}},
           "by_country":{{"terms":{{"field":"country","size":250,"order":{{"revenue":"desc"}}}},{0}}},
-          "top_products":{{"terms":{{"field":"product.keyword","size":10,"order":{{"revenue":"desc"}}}},
+          "top_products":{{"terms":{{"field":"product.keyword","size":10,"shard_size":{4},
+             "order":{{"revenue":"desc"}}}},
              "aggs":{{"revenue":{{"sum":{{"field":"revenue"}}}},"quantity":{{"sum":{{"field":"quantity"}}}},
                       "orders":{{"cardinality":{{"field":"order_id","precision_threshold":40000}}}}}}}},
           "over_time":{{"date_histogram":{{"field":"@timestamp","calendar_interval":"{1}",
@@ -100,7 +106,7 @@ Result<json::object> compute_sales_results(SearchBackend& search, const SalesFil
           "by_category":{{"terms":{{"field":"category","size":50,"order":{{"revenue":"desc"}}}},{0}}},
           "payment_methods":{{"terms":{{"field":"payment_method","size":50,"order":{{"revenue":"desc"}}}},{0}}},
           "order_status":{{"terms":{{"field":"status","size":50,"order":{{"revenue":"desc"}}}},{0}}}}})",
-      per_bucket, f.interval, zone.name(), format)));
+      per_bucket, f.interval, zone.name(), format, kTopProductsShardSize)));
   if (!aggs) return aggs.error();
   req.aggregations = std::move(*aggs);
   auto resp = search.search(kSalesIndex, req);

@@ -61,6 +61,8 @@ ElasticsearchOptions elasticsearch_options(const Config& config) {
   options.bulk_max_bytes = config.es_bulk_max_bytes;
   options.index_prefix = config.es_index_prefix;
   options.forced_refresh = config.es_forced_refresh;
+  options.shards = config.es_shards;
+  options.replicas = config.es_replicas;
   options.templates = {
       {"comptoir-ecommerce-logs", {"ecommerce-logs-*"}, log_events_mapping()},
       {"comptoir-ecommerce-sales", {"ecommerce-sales"}, sales_mapping()},

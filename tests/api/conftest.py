@@ -30,8 +30,24 @@ _CONFIG_NAMES = {"MONGODB_URI", "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD", "R
 
 EXTERNAL = os.environ.get("COMPTOIR_TEST_BACKENDS") == "external"
 # The search backend on the cluster of COMPTOIR_TEST_ES_URL (scripts/services start es);
-# the store and the cache stay embedded.
+# the store and the cache stay embedded. COMPTOIR_TEST_ES_URL may list several nodes,
+# comma-separated (`scripts/services urls es3`): servers get them all as
+# ELASTICSEARCH_HOST. COMPTOIR_TEST_ES_SHARDS and COMPTOIR_TEST_ES_REPLICAS, when set,
+# become the servers' COMPTOIR_ES_SHARDS and COMPTOIR_ES_REPLICAS.
 ELASTICSEARCH = os.environ.get("COMPTOIR_TEST_BACKENDS") == "elasticsearch"
+
+
+def es_urls():
+    """The test cluster's node URLs (COMPTOIR_TEST_ES_URL, comma-separated), or []."""
+    return [u.strip() for u in os.environ.get("COMPTOIR_TEST_ES_URL", "").split(",") if u.strip()]
+
+
+def es_url():
+    """The first node of the test cluster, for direct requests; None without a cluster."""
+    urls = es_urls()
+    return urls[0] if urls else None
+
+
 _next_redis_db = [1]
 
 
@@ -71,13 +87,19 @@ def elasticsearch_environment(data_dir):
     never see each other's indices, and a server restarted on the same data directory
     finds its own again, as with the embedded engine."""
     digest = hashlib.sha1(str(data_dir).encode()).hexdigest()[:12]
-    return {"ELASTICSEARCH_HOST": os.environ["COMPTOIR_TEST_ES_URL"],
-            "COMPTOIR_ES_INDEX_PREFIX": f"comptoir-test-{digest}-"}
+    env = {"ELASTICSEARCH_HOST": ",".join(es_urls()),
+           "COMPTOIR_ES_INDEX_PREFIX": f"comptoir-test-{digest}-"}
+    for name in ("SHARDS", "REPLICAS"):
+        value = os.environ.get(f"COMPTOIR_TEST_ES_{name}")
+        if value:
+            env[f"COMPTOIR_ES_{name}"] = value
+    return env
 
 
 def drop_elasticsearch_data(env):
     """Deletes the indices and templates of a test server's index prefix."""
-    url, prefix = env["ELASTICSEARCH_HOST"], env["COMPTOIR_ES_INDEX_PREFIX"]
+    url = env["ELASTICSEARCH_HOST"].split(",")[0].strip()
+    prefix = env["COMPTOIR_ES_INDEX_PREFIX"]
     for path in (f"/{prefix}*", f"/_index_template/{prefix}*"):
         try:
             requests.delete(url + path, timeout=30)

@@ -8,7 +8,7 @@ import time
 import pytest
 import requests
 
-from conftest import EXTERNAL, ROOT, drop_elasticsearch_data, free_port
+from conftest import EXTERNAL, ROOT, drop_elasticsearch_data, es_url as conftest_es_url, free_port
 
 
 def test_status_lists_collections_and_cache_size(start_server):
@@ -161,7 +161,7 @@ def test_search_cluster_down_and_back(start_server):
     assert requests.post(s.url + "/api/products", json={"name": "A", "price": 1}).status_code == 201
     assert requests.get(s.url + "/health").status_code == 200
 
-    es_url = os.environ.get("COMPTOIR_TEST_ES_URL")
+    es_url = conftest_es_url()
     if not es_url:
         return
     host, es_port = es_url.removeprefix("http://").rstrip("/").rsplit(":", 1)

@@ -99,6 +99,14 @@ std::string ElasticsearchSearch::path_of(std::string_view expression) const {
   return es_path_segment(physical(expression));
 }
 
+json::object ElasticsearchSearch::index_settings() const {
+  json::object index;
+  if (options_.shards) index["number_of_shards"] = *options_.shards;
+  if (options_.replicas) index["number_of_replicas"] = *options_.replicas;
+  if (index.empty()) return {};
+  return json::object{{"index", std::move(index)}};
+}
+
 Result<std::unique_ptr<ElasticsearchSearch>> ElasticsearchSearch::open(
     ElasticsearchOptions options) {
   auto transport = EsTransport::create(options.transport);
@@ -137,12 +145,15 @@ Result<EsFlavour> ElasticsearchSearch::flavour() {
 Status ElasticsearchSearch::prepare() {
   if (prepared_.load()) return {};
   // Two threads may both get here: installing a template twice is harmless.
+  const json::object settings = index_settings();
   for (const auto& t : options_.templates) {
     json::array patterns;
     for (const auto& p : t.patterns) patterns.emplace_back(options_.index_prefix + p);
+    json::object inner{{"mappings", t.mappings}};
+    if (!settings.empty()) inner["settings"] = settings;
     const json::object body{{"index_patterns", std::move(patterns)},
                             {"priority", 200},
-                            {"template", {{"mappings", t.mappings}}},
+                            {"template", std::move(inner)},
                             {"_meta", {{"managed_by", "comptoir"}}}};
     const std::string text = json::serialize(body);
     auto put = call({.method = "PUT",
@@ -166,7 +177,9 @@ Status ElasticsearchSearch::ensure_index(std::string_view index,
   COMPTOIR_TRY(head);
   if (head->status == 200) return {};
   if (head->status != 404) return cluster_error(*head, fmt::format("check index {}", index));
-  const std::string body = json::serialize(json::object{{"mappings", mapping}});
+  json::object create{{"mappings", mapping}};
+  if (auto settings = index_settings(); !settings.empty()) create["settings"] = std::move(settings);
+  const std::string body = json::serialize(create);
   auto created = transport_->perform({.method = "PUT", .path = path, .body = body});
   COMPTOIR_TRY(created);
   if (created->ok()) return {};

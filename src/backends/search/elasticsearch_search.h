@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,10 @@ struct ElasticsearchOptions {
   // Put before every index (and template) name on the cluster, so that several
   // deployments share one cluster; callers never see it.
   std::string index_prefix = {};
+  // index.number_of_shards / number_of_replicas of the indices Comptoir creates (through
+  // its templates, and ensure_index); unset: the cluster's defaults.
+  std::optional<uint32_t> shards = {};
+  std::optional<uint32_t> replicas = {};
 };
 
 class ElasticsearchSearch final : public SearchBackend {
@@ -76,6 +81,9 @@ class ElasticsearchSearch final : public SearchBackend {
   std::string physical(std::string_view expression) const;
   std::string logical_name(std::string_view name) const;
   std::string path_of(std::string_view expression) const;  // physical, URL-encoded
+  // {"index": {"number_of_shards": …, "number_of_replicas": …}} from the options, or
+  // an empty object.
+  boost::json::object index_settings() const;
   Result<boost::json::value> call(EsRequest request, std::string_view what);
   // One _bulk request for `positions` of `sources` (or of `compacted`, where a source had
   // to be rewritten on one line); 429-rejected items are re-sent.

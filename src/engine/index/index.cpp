@@ -532,8 +532,9 @@ Status Index::merge(bool force) {
 }
 
 // Tiered merging: segments are grouped by the order of magnitude (base merge_factor) of
-// their live doc count; a tier holding merge_factor segments is merged into one (at the
-// structure level, see segment_merger.h), which keeps the segment count logarithmic.
+// their live doc count; merge_factor neighbouring segments of one tier are merged into
+// one (at the structure level, see segment_merger.h), which keeps the segment count
+// logarithmic and the documents in arrival order.
 Status Index::merge_locked(bool force) {
   const size_t factor = std::max<size_t>(2, settings_.merge_factor);
   for (;;) {
@@ -542,18 +543,20 @@ Status Index::merge_locked(bool force) {
       if (segs_.size() > 1 || (segs_.size() == 1 && !segs_[0].deleted->empty()))
         for (size_t i = 0; i < segs_.size(); ++i) group.push_back(i);
     } else {
-      std::map<int, std::vector<size_t>> tiers;
+      // Only neighbours merge: segments keep the order documents arrived in, so a
+      // time-ordered stream stays sorted by time inside every segment (the sorted
+      // column fast paths of sorts, search_after and date histograms rely on it).
+      std::vector<int> tiers;
       for (size_t i = 0; i < segs_.size(); ++i) {
         uint64_t live = segs_[i].reader->doc_count() - segs_[i].deleted->cardinality();
-        int tier =
-            live == 0 ? 0 : static_cast<int>(std::log(double(live)) / std::log(double(factor)));
-        tiers[tier].push_back(i);
+        tiers.push_back(
+            live == 0 ? 0 : static_cast<int>(std::log(double(live)) / std::log(double(factor))));
       }
-      for (auto& [tier, members] : tiers) {
-        if (members.size() >= factor) {
-          group.assign(members.begin(), members.begin() + static_cast<long>(factor));
-          break;
-        }
+      for (size_t start = 0; start + factor <= segs_.size() && group.empty(); ++start) {
+        bool same = true;
+        for (size_t k = 1; k < factor && same; ++k) same = tiers[start + k] == tiers[start];
+        if (!same) continue;
+        for (size_t k = 0; k < factor; ++k) group.push_back(start + k);
       }
     }
     if (group.empty()) return {};

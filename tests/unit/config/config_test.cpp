@@ -92,7 +92,8 @@ INSTANTIATE_TEST_SUITE_P(
         InvalidCase{"COMPTOIR_MAX_CONNECTIONS", "0"},
         InvalidCase{"COMPTOIR_ES_VERIFY_TLS", "maybe"}, InvalidCase{"COMPTOIR_ES_TIMEOUT", "0"},
         InvalidCase{"COMPTOIR_ES_RETRIES", "11"}, InvalidCase{"COMPTOIR_ES_BULK_MAX_DOCS", "0"},
-        InvalidCase{"COMPTOIR_ES_REFRESH", "false"},
+        InvalidCase{"COMPTOIR_ES_REFRESH", "false"}, InvalidCase{"COMPTOIR_ES_SHARDS", "0"},
+        InvalidCase{"COMPTOIR_ES_SHARDS", "three"}, InvalidCase{"COMPTOIR_ES_REPLICAS", "-1"},
         InvalidCase{"COMPTOIR_ES_INDEX_PREFIX", "a*"}));
 
 const SettingSpec& spec(std::string_view name) {
@@ -123,7 +124,11 @@ TEST(ConfigTest, ElasticsearchSettings) {
   EXPECT_EQ(defaults->es_timeout, std::chrono::seconds(30));
   EXPECT_EQ(defaults->es_retries, 3u);
   EXPECT_FALSE(defaults->es_forced_refresh);
+  EXPECT_FALSE(defaults->es_shards.has_value());
+  EXPECT_FALSE(defaults->es_replicas.has_value());
   auto c = from({{"COMPTOIR_ES_VERIFY_TLS", "false"},
+                 {"COMPTOIR_ES_SHARDS", "3"},
+                 {"COMPTOIR_ES_REPLICAS", "0"},
                  {"COMPTOIR_ES_CONNECT_TIMEOUT", "0.5"},
                  {"COMPTOIR_ES_REFRESH", "true"},
                  {"COMPTOIR_ES_INDEX_PREFIX", "staging-"},
@@ -134,6 +139,8 @@ TEST(ConfigTest, ElasticsearchSettings) {
   EXPECT_TRUE(c->es_forced_refresh);
   EXPECT_EQ(c->es_index_prefix, "staging-");
   EXPECT_EQ(c->es_bulk_max_bytes, 1048576u);
+  EXPECT_EQ(c->es_shards, 3u);
+  EXPECT_EQ(c->es_replicas, 0u);
   EXPECT_EQ(masked_value(spec("COMPTOIR_ES_API_KEY"), "secret"), "****");
 }
 

@@ -124,6 +124,34 @@ TEST_F(ElasticsearchSearchTest, EnsureIndexCreatesWithTheMappingOnce) {
   EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument) << bad.error().message;
 }
 
+// COMPTOIR_ES_SHARDS / COMPTOIR_ES_REPLICAS: both ways Comptoir creates an index (its
+// templates, and ensure_index) give it those settings.
+TEST_F(ElasticsearchSearchTest, ShardsAndReplicasApplyToTheIndicesItCreates) {
+  const std::string name = prefix_ + "sharded";
+  templates_.push_back(name);
+  backend_ = open(
+      {.templates = {{name, {prefix_ + "logs-*"}, json::object{}}}, .shards = 3, .replicas = 0});
+  auto index_setting = [&](const std::string& index, std::string_view key) -> std::string {
+    auto r = admin_->perform({.method = "GET", .path = "/" + index + "/_settings"});
+    EXPECT_TRUE(r.ok() && r->status == 200);
+    if (!r.ok() || r->status != 200) return "";
+    const auto& v = json::parse(r->body).at(index).at("settings").at("index").at(key);
+    return v.is_string() ? std::string(v.as_string()) : json::serialize(v);
+  };
+  const std::string templated = prefix_ + "logs-2025.01.02";
+  auto bulk = backend_->bulk_index(templated, numbered_docs(30));
+  ASSERT_TRUE(bulk.ok()) << bulk.error().message;
+  EXPECT_EQ(bulk->indexed, 30u);
+  EXPECT_EQ(index_setting(templated, "number_of_shards"), "3");
+  EXPECT_EQ(index_setting(templated, "number_of_replicas"), "0");
+  EXPECT_EQ(*backend_->count(templated, std::nullopt), 30);
+
+  const std::string created = prefix_ + "sales";
+  ASSERT_TRUE(backend_->ensure_index(created, json::object{}).ok());
+  EXPECT_EQ(index_setting(created, "number_of_shards"), "3");
+  EXPECT_EQ(index_setting(created, "number_of_replicas"), "0");
+}
+
 TEST_F(ElasticsearchSearchTest, BulkCountsPerItemFailuresWithTheirPosition) {
   const std::string index = prefix_ + "typed";
   ASSERT_TRUE(
