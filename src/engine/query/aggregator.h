@@ -53,6 +53,11 @@ class Aggregator {
 
   virtual Status begin_segment(const SegmentContext& seg) = 0;
   virtual void collect(uint32_t doc, uint32_t owner) = 0;
+  // collect() for a block of (doc, owner) pairs, docs ascending; metrics override it
+  // with a loop free of per-document dispatch.
+  virtual void collect_block(const uint32_t* docs, const uint32_t* owners, size_t n) {
+    for (size_t i = 0; i < n; ++i) collect(docs[i], owners[i]);
+  }
   // All matching docs of the segment at the top level (owner 0); fast paths override it.
   virtual void collect_all(const Bitmap& docs) {
     docs.for_each([&](uint32_t doc) { collect(doc, 0); });
@@ -91,6 +96,9 @@ class SubAggregators {
   }
   void collect(uint32_t doc, uint32_t bucket) {
     for (auto& a : aggs_) a->collect(doc, bucket);
+  }
+  void collect_block(const uint32_t* docs, const uint32_t* buckets, size_t n) {
+    for (auto& a : aggs_) a->collect_block(docs, buckets, n);
   }
   void end_segment() {
     for (auto& a : aggs_) a->end_segment();

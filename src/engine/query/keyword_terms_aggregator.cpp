@@ -56,7 +56,39 @@ class KeywordTermsAggregator final : public Aggregator {
         counts_[(*map_)[t]] += static_cast<int64_t>(r->doc_freq(t));
       return;
     }
-    docs.for_each([&](uint32_t doc) { collect(doc, 0); });
+    if (map_ == nullptr || subs_.empty()) {
+      docs.for_each([&](uint32_t doc) { collect(doc, 0); });
+      return;
+    }
+    // Sub-aggregations get their (doc, bucket) pairs in blocks.
+    constexpr size_t kBlock = 1024;
+    uint32_t block_docs[kBlock], block_buckets[kBlock];
+    size_t n = 0;
+    auto emit = [&](uint32_t doc, uint32_t g) {
+      block_docs[n] = doc;
+      block_buckets[n] = g;
+      if (++n == kBlock) {
+        subs_.collect_block(block_docs, block_buckets, n);
+        n = 0;
+      }
+    };
+    docs.for_each([&](uint32_t doc) {
+      bool any = false;
+      uint32_t last = UINT32_MAX;
+      r->values<uint32_t>(doc, [&](uint32_t o) {
+        if (o == last) return;
+        last = o;
+        any = true;
+        uint32_t g = (*map_)[o];
+        ++counts_[g];
+        emit(doc, g);
+      });
+      if (!any && missing_ord_ != UINT32_MAX) {
+        ++counts_[missing_ord_];
+        emit(doc, missing_ord_);
+      }
+    });
+    if (n > 0) subs_.collect_block(block_docs, block_buckets, n);
   }
 
   void collect(uint32_t doc, uint32_t /*owner: always 0*/) override {

@@ -3,6 +3,7 @@
 // values); sums use Kahan compensation as Elasticsearch does, so totals match to the
 // last digits. Empty sets answer sum 0, value_count 0 and null avg/min/max; date fields
 // add `value_as_string`. value_count also counts keyword values.
+#include <algorithm>
 #include <cmath>
 
 #include "engine/dsl/dsl_error.h"
@@ -93,6 +94,34 @@ class MetricAggregator final : public Aggregator {
       return;
     }
     Aggregator::collect_all(docs);
+  }
+
+  void collect_block(const uint32_t* docs, const uint32_t* owners, size_t n) override {
+    const FieldReader* r = values_.reader;
+    if (r == nullptr || !r->single_valued() || missing_ ||
+        (values_.kind != StorageKind::kInt64 && values_.kind != StorageKind::kDouble)) {
+      Aggregator::collect_block(docs, owners, n);
+      return;
+    }
+    uint32_t max_owner = 0;
+    for (size_t i = 0; i < n; ++i) max_owner = std::max(max_owner, owners[i]);
+    at(max_owner);  // sized once for the block
+    // Buckets are visited in random order (100,000 users): fetch ahead of use.
+    constexpr size_t kAhead = 16;
+    for (size_t i = 0; i < std::min(n, kAhead); ++i) __builtin_prefetch(&stats_[owners[i]], 1);
+    if (values_.kind == StorageKind::kInt64) {
+      for (size_t i = 0; i < n; ++i) {
+        if (i + kAhead < n) __builtin_prefetch(&stats_[owners[i + kAhead]], 1);
+        int64_t v;
+        if (r->single_int(docs[i], v)) stats_[owners[i]].add(double(v));
+      }
+    } else {
+      for (size_t i = 0; i < n; ++i) {
+        if (i + kAhead < n) __builtin_prefetch(&stats_[owners[i + kAhead]], 1);
+        double v;
+        if (r->single_double(docs[i], v)) stats_[owners[i]].add(v);
+      }
+    }
   }
 
   void collect(uint32_t doc, uint32_t owner) override {
