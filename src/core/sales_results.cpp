@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <boost/json.hpp>
 #include <cmath>
+#include <map>
 
 #include "core/log_query.h"
 #include "engine/dsl/aggregation.h"
@@ -16,7 +17,10 @@ namespace {
 
 // Terms ordered by a sum are exact on one shard only: each shard sends its own top
 // shard_size (default size * 1.5 + 10 = 25) by its partial sums. With up to this many
-// products per shard the top 10 are exact on a cluster of several shards too.
+// products per shard the top 10 are exact on a cluster of several shards too. The
+// products' distinct orders are counted by a second search over those 10 products only:
+// a cluster preallocates a cardinality sketch per bucket, and 10,000 buckets of exact
+// (40,000-value) sketches trip its memory circuit breaker.
 constexpr int kTopProductsShardSize = 10000;
 
 double money(double v) {
@@ -92,6 +96,11 @@ Result<json::object> compute_sales_results(SearchBackend& search, const SalesFil
   const std::string per_bucket =
       R"("aggs":{"revenue":{"sum":{"field":"revenue"}},
                  "orders":{"cardinality":{"field":"order_id","precision_threshold":40000}}})";
+  // Time buckets can be many (hours of a year): 3,000 distinct orders per interval stay
+  // exact and keep a cluster's per-bucket sketches small.
+  const std::string per_interval =
+      R"("aggs":{"revenue":{"sum":{"field":"revenue"}},
+                 "orders":{"cardinality":{"field":"order_id","precision_threshold":3000}}})";
   auto aggs = engine::parse_aggregations(json::parse(fmt::format(
       R"({{"revenue":{{"sum":{{"field":"revenue"}}}},
           "orders":{{"cardinality":{{"field":"order_id","precision_threshold":40000}}}},
@@ -99,14 +108,13 @@ Result<json::object> compute_sales_results(SearchBackend& search, const SalesFil
           "by_country":{{"terms":{{"field":"country","size":250,"order":{{"revenue":"desc"}}}},{0}}},
           "top_products":{{"terms":{{"field":"product.keyword","size":10,"shard_size":{4},
              "order":{{"revenue":"desc"}}}},
-             "aggs":{{"revenue":{{"sum":{{"field":"revenue"}}}},"quantity":{{"sum":{{"field":"quantity"}}}},
-                      "orders":{{"cardinality":{{"field":"order_id","precision_threshold":40000}}}}}}}},
+             "aggs":{{"revenue":{{"sum":{{"field":"revenue"}}}},"quantity":{{"sum":{{"field":"quantity"}}}}}}}},
           "over_time":{{"date_histogram":{{"field":"@timestamp","calendar_interval":"{1}",
-             "time_zone":"{2}","format":"{3}","min_doc_count":0}},{0}}},
+             "time_zone":"{2}","format":"{3}","min_doc_count":0}},{5}}},
           "by_category":{{"terms":{{"field":"category","size":50,"order":{{"revenue":"desc"}}}},{0}}},
           "payment_methods":{{"terms":{{"field":"payment_method","size":50,"order":{{"revenue":"desc"}}}},{0}}},
           "order_status":{{"terms":{{"field":"status","size":50,"order":{{"revenue":"desc"}}}},{0}}}}})",
-      per_bucket, f.interval, zone.name(), format, kTopProductsShardSize)));
+      per_bucket, f.interval, zone.name(), format, kTopProductsShardSize, per_interval)));
   if (!aggs) return aggs.error();
   req.aggregations = std::move(*aggs);
   auto resp = search.search(kSalesIndex, req);
@@ -125,13 +133,39 @@ Result<json::object> compute_sales_results(SearchBackend& search, const SalesFil
   summary["unique_customers"] = static_cast<int64_t>(number_at(a, "customers"));
   summary["total_lines"] = resp->total ? resp->total->value : 0;
 
+  // Distinct orders of the top products.
+  std::map<std::string, int64_t> product_orders;
+  engine::TermsQuery top;
+  top.field = "product.keyword";
+  for (const auto& b : buckets_of(a, "top_products"))
+    top.values.push_back(engine::JsonScalar{std::string(b.at("key").as_string())});
+  if (!top.values.empty()) {
+    engine::SearchRequest second;
+    second.size = 0;
+    second.size_specified = true;
+    engine::BoolQuery narrowed = filter;
+    narrowed.filter.push_back(engine::Query{top});
+    second.query = engine::Query{narrowed};
+    auto orders_aggs = engine::parse_aggregations(json::parse(
+        R"({"p":{"terms":{"field":"product.keyword","size":10},
+              "aggs":{"orders":{"cardinality":{"field":"order_id","precision_threshold":40000}}}}})"));
+    if (!orders_aggs) return orders_aggs.error();
+    second.aggregations = std::move(*orders_aggs);
+    auto r2 = search.search(kSalesIndex, second);
+    if (!r2) return r2.error();
+    const json::object& a2 = r2->aggregations ? *r2->aggregations : empty;
+    for (const auto& b : buckets_of(a2, "p"))
+      product_orders[std::string(b.at("key").as_string())] =
+          static_cast<int64_t>(number_at(b.as_object(), "orders"));
+  }
   json::array products;
   for (const auto& b : buckets_of(a, "top_products")) {
     const json::object& o = b.as_object();
-    products.push_back(json::object{{"product", o.at("key")},
-                                    {"orders", static_cast<int64_t>(number_at(o, "orders"))},
-                                    {"quantity", number_at(o, "quantity")},
-                                    {"revenue", money(number_at(o, "revenue"))}});
+    products.push_back(
+        json::object{{"product", o.at("key")},
+                     {"orders", product_orders[std::string(o.at("key").as_string())]},
+                     {"quantity", number_at(o, "quantity")},
+                     {"revenue", money(number_at(o, "revenue"))}});
   }
   json::array over_time;
   for (const auto& b : buckets_of(a, "over_time")) {

@@ -636,7 +636,12 @@ Result<SearchResponse> execute_search(const std::vector<SnapshotPtr>& indices,
       boost::system::error_code ec;
       json::value src = json::parse(stored->source, ec);
       if (ec) return Error::corruption("stored _source is not JSON for [" + hit.id + "]");
-      hit.source = filter_source(src, request.source);
+      // Unfiltered sources move into the hit (a copy costs as much as the parse).
+      if (request.source.includes.empty() && request.source.excludes.empty()) {
+        hit.source = std::move(src);
+      } else {
+        hit.source = filter_source(src, request.source);
+      }
     }
     if (!request.sort.empty()) {
       uint64_t global = c.doc;
