@@ -4,6 +4,7 @@
 // ordinals are first gathered in a bit set, so 10M documents with a few thousand
 // users cost 10M ordinal reads and a few thousand hashes.
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 #include "engine/dsl/dsl_error.h"
@@ -84,9 +85,17 @@ class CardinalityAggregator final : public Aggregator {
     CardinalityCounter& c = at(owner);
     uint32_t n = 0;
     switch (values_.kind) {
-      case StorageKind::kKeyword:
-        n = values_.ords(doc, [&](uint32_t o) { c.add_hash(ord_hash(o)); });
+      case StorageKind::kKeyword: {
+        // Under a bucket: mark the segment ordinal in the bucket's bit set when the
+        // memory budget allows (hashed once per distinct ordinal at end_segment).
+        uint64_t* bits = owner_bits(owner);
+        if (bits != nullptr) {
+          n = values_.ords(doc, [&](uint32_t o) { bits[o >> 6] |= uint64_t{1} << (o & 63); });
+        } else {
+          n = values_.ords(doc, [&](uint32_t o) { c.add_hash(ord_hash(o)); });
+        }
         break;
+      }
       case StorageKind::kInt64:
         n = values_.ints(doc, [&](int64_t v) { c.add_hash(hash_int(static_cast<uint64_t>(v))); });
         break;
@@ -97,6 +106,24 @@ class CardinalityAggregator final : public Aggregator {
         break;
     }
     if (n == 0 && missing_hash_) c.add_hash(*missing_hash_);
+  }
+
+  void end_segment() override {
+    for (uint32_t owner = 0; owner < bits_.size(); ++owner) {
+      std::vector<uint64_t>& words = bits_[owner];
+      if (words.empty()) continue;
+      CardinalityCounter& c = at(owner);
+      for (size_t w = 0; w < words.size(); ++w) {
+        uint64_t word = words[w];
+        while (word != 0) {
+          const auto o = static_cast<uint32_t>(w * 64 + std::countr_zero(word));
+          c.add_hash(ord_hash(o));
+          word &= word - 1;
+        }
+      }
+    }
+    bits_.clear();
+    bits_words_ = 0;
   }
 
   Result<json::value> result(uint32_t owner) override {
@@ -127,6 +154,19 @@ class CardinalityAggregator final : public Aggregator {
     }
     return seg_hashes_[o];
   }
+  // The bit set of `owner` over this segment's ordinals, allocated on first use while
+  // all bit sets of the segment fit in kBitsBudgetWords; null beyond.
+  uint64_t* owner_bits(uint32_t owner) {
+    if (top_ || seg_hashes_.empty()) return nullptr;
+    if (owner < bits_.size() && !bits_[owner].empty()) return bits_[owner].data();
+    const size_t words = (seg_hashes_.size() + 63) / 64;
+    if (bits_words_ + words > kBitsBudgetWords) return nullptr;
+    if (owner >= bits_.size()) bits_.resize(owner + 1);
+    bits_[owner].assign(words, 0);
+    bits_words_ += words;
+    return bits_[owner].data();
+  }
+
   CardinalityCounter& at(uint32_t owner) {
     if (owner >= counters_.size()) counters_.resize(owner + 1);
     if (!counters_[owner]) counters_[owner] = std::make_unique<CardinalityCounter>(threshold_);
@@ -141,6 +181,9 @@ class CardinalityAggregator final : public Aggregator {
   FieldValues values_;
   std::vector<uint64_t> seg_hashes_;
   std::vector<bool> hashed_, seen_;
+  static constexpr size_t kBitsBudgetWords = size_t{1} << 20;  // 8 MiB of bit sets
+  std::vector<std::vector<uint64_t>> bits_;                    // by owner, this segment
+  size_t bits_words_ = 0;
 };
 
 }  // namespace
