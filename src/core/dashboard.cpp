@@ -17,10 +17,6 @@ namespace {
 
 constexpr int64_t kMsPerDay = 86'400'000;
 
-int64_t floor_div(int64_t a, int64_t b) {
-  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
-}
-
 int64_t offset_at(const ingest::TimeZone& zone, int64_t utc) {
   auto off = engine::zone_offset_ms(zone.name(), utc, false);
   return off ? *off : 0;
@@ -34,7 +30,7 @@ Result<std::vector<engine::Aggregation>> aggs(const std::string& text) {
 
 int64_t local_midnight(const ingest::TimeZone& zone, int64_t epoch_ms) {
   int64_t local = epoch_ms + offset_at(zone, epoch_ms);
-  return zone.to_utc(floor_div(local, kMsPerDay) * kMsPerDay);
+  return zone.to_utc(engine::floor_div(local, kMsPerDay) * kMsPerDay);
 }
 
 std::string local_date(const ingest::TimeZone& zone, int64_t epoch_ms) {

@@ -147,6 +147,35 @@ Status check_order_paths(const std::vector<BucketOrder>& order, const SubAggrega
 // Appends `meta` (when the definition has one) as Elasticsearch does.
 void add_meta(const Aggregation& def, boost::json::object& out);
 
+// The result of a multi-bucket aggregation: {"buckets": [...]}, or with `keyed` an
+// object of buckets by name, then `meta`.
+class BucketList {
+ public:
+  explicit BucketList(bool keyed) : keyed_(keyed) {}
+  void add(const std::string& name, boost::json::object bucket) {
+    if (keyed_) {
+      by_name_[name] = std::move(bucket);
+    } else {
+      list_.push_back(std::move(bucket));
+    }
+  }
+  boost::json::value finish(const Aggregation& def) {
+    boost::json::object o;
+    if (keyed_) {
+      o["buckets"] = std::move(by_name_);
+    } else {
+      o["buckets"] = std::move(list_);
+    }
+    add_meta(def, o);
+    return o;
+  }
+
+ private:
+  bool keyed_;
+  boost::json::object by_name_;
+  boost::json::array list_;
+};
+
 // The factories of each family (one file each).
 Result<AggregatorPtr> make_terms_aggregator(const Aggregation&, AggregationContext&, bool top);
 Result<AggregatorPtr> make_keyword_terms_aggregator(const Aggregation&, AggregationContext&);

@@ -5,7 +5,6 @@
 // users cost 10M ordinal reads and a few thousand hashes.
 #include <algorithm>
 #include <bit>
-#include <cstring>
 
 #include "engine/dsl/dsl_error.h"
 #include "engine/query/aggregator.h"
@@ -142,11 +141,7 @@ class CardinalityAggregator final : public Aggregator {
   }
 
  private:
-  static uint64_t hash_double(double d) {
-    uint64_t bits;
-    std::memcpy(&bits, &d, 8);
-    return hash_int(bits);
-  }
+  static uint64_t hash_double(double d) { return hash_int(std::bit_cast<uint64_t>(d)); }
   uint64_t ord_hash(uint32_t o) {
     if (!hashed_[o]) {
       seg_hashes_[o] = hash_bytes(values_.reader->term(o));

@@ -45,31 +45,19 @@ class FiltersAggregator final : public Aggregator {
   Result<json::value> result(uint32_t owner) override {
     const auto w = static_cast<uint32_t>(width());
     COMPTOIR_TRY(ctx_.count_buckets(w));
-    json::object keyed;
-    json::array arr;
+    BucketList out(spec_.keyed);
     for (uint32_t i = 0; i < w; ++i) {
       uint32_t b = owner * w + i;
       json::object bucket;
       bucket["doc_count"] = b < counts_.size() ? counts_[b] : 0;
       COMPTOIR_TRY(subs_.write(b, bucket));
       bool other = i == spec_.filters.size();
-      if (spec_.keyed) {
-        std::string name = other ? (spec_.other_bucket_key.empty() ? std::string("_other_")
-                                                                   : spec_.other_bucket_key)
-                                 : spec_.filters[i].first;
-        keyed[name] = std::move(bucket);
-      } else {
-        arr.push_back(std::move(bucket));
-      }
+      out.add(
+          other ? (spec_.other_bucket_key.empty() ? std::string("_other_") : spec_.other_bucket_key)
+                : spec_.filters[i].first,
+          std::move(bucket));
     }
-    json::object o;
-    if (spec_.keyed) {
-      o["buckets"] = std::move(keyed);
-    } else {
-      o["buckets"] = std::move(arr);
-    }
-    add_meta(def_, o);
-    return json::value(std::move(o));
+    return out.finish(def_);
   }
 
   std::optional<double> order_value(uint32_t owner, std::string_view path) override {

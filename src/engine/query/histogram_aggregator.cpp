@@ -6,8 +6,8 @@
 // is sorted by doc id (time-ordered logs) is counted per bucket with binary searches and
 // bitmap ranks instead of a pass over the documents.
 #include <algorithm>
+#include <bit>
 #include <cmath>
-#include <cstring>
 
 #include "engine/dsl/dsl_error.h"
 #include "engine/query/aggregator.h"
@@ -23,14 +23,10 @@ namespace json = boost::json;
 namespace {
 
 uint64_t to_bits(double d) {
-  uint64_t b;
-  std::memcpy(&b, &d, 8);
-  return b;
+  return std::bit_cast<uint64_t>(d);
 }
 double from_bits(uint64_t b) {
-  double d;
-  std::memcpy(&d, &b, 8);
-  return d;
+  return std::bit_cast<double>(b);
 }
 
 class HistogramAggregator final : public Aggregator {
@@ -182,8 +178,7 @@ class HistogramAggregator final : public Aggregator {
         buckets, order(), kDefault, [&](uint32_t a, uint32_t b) { return key_cmp(a, b); },
         [&](uint32_t b) { return count(b); }, subs_);
     COMPTOIR_TRY(ctx_.count_buckets(static_cast<int64_t>(buckets.size())));
-    json::array arr;
-    json::object keyed_obj;
+    BucketList out(keyed());
     for (uint32_t b : buckets) {
       json::object bucket;
       std::string name;
@@ -199,20 +194,9 @@ class HistogramAggregator final : public Aggregator {
       }
       bucket["doc_count"] = count(b);
       COMPTOIR_TRY(subs_.write(b, bucket));
-      if (keyed()) {
-        keyed_obj[name] = std::move(bucket);
-      } else {
-        arr.push_back(std::move(bucket));
-      }
+      out.add(name, std::move(bucket));
     }
-    json::object o;
-    if (keyed()) {
-      o["buckets"] = std::move(keyed_obj);
-    } else {
-      o["buckets"] = std::move(arr);
-    }
-    add_meta(def_, o);
-    return json::value(std::move(o));
+    return out.finish(def_);
   }
 
  private:

@@ -104,8 +104,7 @@ class RangeAggregator final : public Aggregator {
   Result<json::value> result(uint32_t owner) override {
     const size_t n = ranges_.size();
     COMPTOIR_TRY(ctx_.count_buckets(static_cast<int64_t>(n)));
-    json::array arr;
-    json::object keyed;
+    BucketList out(spec_.keyed);
     for (size_t i = 0; i < n; ++i) {
       const ResolvedRange& r = ranges_[i];
       uint32_t b = owner * static_cast<uint32_t>(n) + static_cast<uint32_t>(i);
@@ -125,20 +124,9 @@ class RangeAggregator final : public Aggregator {
       }
       bucket["doc_count"] = b < counts_.size() ? counts_[b] : 0;
       COMPTOIR_TRY(subs_.write(b, bucket));
-      if (spec_.keyed) {
-        keyed[key] = std::move(bucket);
-      } else {
-        arr.push_back(std::move(bucket));
-      }
+      out.add(key, std::move(bucket));
     }
-    json::object o;
-    if (spec_.keyed) {
-      o["buckets"] = std::move(keyed);
-    } else {
-      o["buckets"] = std::move(arr);
-    }
-    add_meta(def_, o);
-    return json::value(std::move(o));
+    return out.finish(def_);
   }
 
  private:

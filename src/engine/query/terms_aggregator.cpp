@@ -5,8 +5,8 @@
 // bucket, key) and interns keyword keys once per segment ordinal; a keyword terms at the
 // top level goes to KeywordTermsAggregator (global ordinals) instead.
 #include <algorithm>
+#include <bit>
 #include <cmath>
-#include <cstring>
 #include <unordered_map>
 
 #include "engine/dsl/dsl_error.h"
@@ -25,14 +25,10 @@ namespace {
 enum class KeyKind { kString, kLong, kDouble };
 
 uint64_t double_bits(double d) {
-  uint64_t b;
-  std::memcpy(&b, &d, 8);
-  return b;
+  return std::bit_cast<uint64_t>(d);
 }
 double bits_double(uint64_t b) {
-  double d;
-  std::memcpy(&d, &b, 8);
-  return d;
+  return std::bit_cast<double>(b);
 }
 
 class TermsAggregator final : public Aggregator {

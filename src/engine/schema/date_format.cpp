@@ -14,6 +14,10 @@
 
 namespace comptoir::engine {
 
+int64_t floor_div(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
 namespace {
 
 constexpr int64_t kMsPerSecond = 1000, kMsPerMinute = 60000, kMsPerHour = 3600000,
@@ -270,10 +274,6 @@ Result<int64_t> parse_one(std::string_view text, std::string_view fmt, std::stri
   if (round_up && f.precision != Unit::kMilli)
     local = add_units(floor_unit(local, f.precision), f.precision, 1) - 1;
   return to_utc(local, f.offset_ms, tz);
-}
-
-int64_t floor_div(int64_t a, int64_t b) {
-  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 
 int64_t floor_unit(int64_t ms, Unit unit) {

@@ -42,7 +42,8 @@ std::string format_date(int64_t epoch_ms, std::string_view format, std::string_v
 // in ms; `local` says whether `at_ms` is a wall-clock time in that zone.
 Result<int64_t> zone_offset_ms(std::string_view time_zone, int64_t at_ms, bool local);
 
-// Civil calendar helpers (proleptic Gregorian, UTC).
+// Civil calendar helpers (proleptic Gregorian, UTC). floor_div rounds toward -infinity.
+int64_t floor_div(int64_t a, int64_t b);
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
 void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d);
 

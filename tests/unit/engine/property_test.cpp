@@ -295,6 +295,20 @@ BruteForce::Key to_key(const JsonScalar& v, const SortField& f) {
   return {0, high ? INFINITY : -INFINITY, ""};
 }
 
+// COMPTOIR_SEED, or a random seed (printed by the tests' SCOPED_TRACE).
+uint32_t test_seed() {
+  if (const char* env = std::getenv("COMPTOIR_SEED"))
+    return static_cast<uint32_t>(std::strtoul(env, nullptr, 10));
+  return std::random_device{}();
+}
+
+// The explicit part of the test mapping (txt and others come from dynamic mapping).
+Result<Mapping> test_mapping() {
+  return parse_mapping(json::parse(R"({"properties":{"kw":{"type":"keyword"},"num":{"type":"long"},
+      "dbl":{"type":"double"},"ts":{"type":"date"},"flag":{"type":"boolean"},
+      "obj":{"properties":{"a":{"type":"long"},"b":{"type":"keyword"}}}}})"));
+}
+
 // The smallest sub-query whose count differs between engine and oracle (for reports).
 std::string smallest_diff(Index& index, const BruteForce& bf, const std::vector<BfDoc>& docs,
                           const Query& q) {
@@ -313,18 +327,13 @@ std::string smallest_diff(Index& index, const BruteForce& bf, const std::vector<
 }
 
 TEST(IndexPropertyTest, EngineEqualsBruteForce) {
-  uint32_t seed = std::random_device{}();
-  if (const char* env = std::getenv("COMPTOIR_SEED"))
-    seed = static_cast<uint32_t>(std::strtoul(env, nullptr, 10));
+  const uint32_t seed = test_seed();
   SCOPED_TRACE("COMPTOIR_SEED=" + std::to_string(seed));
   Generator gen(seed);
   BruteForce bf(kTypes);
   int checked = 0;
   for (int round = 0; round < 12; ++round) {
-    auto mapping =
-        parse_mapping(json::parse(R"({"properties":{"kw":{"type":"keyword"},"num":{"type":"long"},
-      "dbl":{"type":"double"},"ts":{"type":"date"},"flag":{"type":"boolean"},
-      "obj":{"properties":{"a":{"type":"long"},"b":{"type":"keyword"}}}}})"));
+    auto mapping = test_mapping();
     ASSERT_TRUE(mapping.ok());
     IndexSettings settings;
     settings.refresh_interval = std::chrono::milliseconds(0);
@@ -426,19 +435,14 @@ TEST(IndexPropertyTest, EngineEqualsBruteForce) {
 // brute-force evaluator's (exact: the samples are below the cardinality threshold and
 // the percentiles' exact limit).
 TEST(IndexPropertyTest, AggregationsEqualBruteForce) {
-  uint32_t seed = std::random_device{}();
-  if (const char* env = std::getenv("COMPTOIR_SEED"))
-    seed = static_cast<uint32_t>(std::strtoul(env, nullptr, 10));
+  const uint32_t seed = test_seed();
   SCOPED_TRACE("COMPTOIR_SEED=" + std::to_string(seed));
   Generator gen(seed);
   BruteForce bf(kTypes);
   BruteForceAggs oracle(bf, kTypes);
   int checked = 0;
   for (int round = 0; round < 8; ++round) {
-    auto mapping =
-        parse_mapping(json::parse(R"({"properties":{"kw":{"type":"keyword"},"num":{"type":"long"},
-      "dbl":{"type":"double"},"ts":{"type":"date"},"flag":{"type":"boolean"},
-      "obj":{"properties":{"a":{"type":"long"},"b":{"type":"keyword"}}}}})"));
+    auto mapping = test_mapping();
     ASSERT_TRUE(mapping.ok());
     IndexSettings settings;
     settings.refresh_interval = std::chrono::milliseconds(0);
