@@ -66,6 +66,41 @@ uint32_t FieldReader::lower_bound(std::string_view t) const {
   return lo;
 }
 
+uint32_t FieldReader::term_at(uint32_t offset) const {
+  uint32_t lo = 0, hi = n_terms_;  // last term starting at or before offset
+  while (hi - lo > 1) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (term_start(mid) <= offset) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+const LoweredTerms& FieldReader::lowered_terms() const {
+  std::call_once(lowered_->once, [this] {
+    LoweredTerms& out = lowered_->value;
+    out.bytes.assign(term_bytes());
+    bool ascii = true;
+    for (char& c : out.bytes) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+      ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+    }
+    if (ascii) return;
+    for (uint32_t t = 0; t < n_terms_; ++t) {
+      for (char c : term(t)) {
+        if (static_cast<unsigned char>(c) >= 0x80) {
+          out.non_ascii.push_back(t);
+          break;
+        }
+      }
+    }
+  });
+  return lowered_->value;
+}
+
 uint32_t FieldReader::doc_freq(uint32_t t) const {
   if (unique_) return 1;
   uint64_t off = load_le<uint64_t>(postings_ + 8 * t);

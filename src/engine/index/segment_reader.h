@@ -6,6 +6,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,13 @@ struct Postings {
   uint32_t freq_at(size_t i) const { return single_freq ? single_freq : freqs ? freqs[i] : 1; }
 };
 
+// A term dictionary's bytes with ASCII letters lowered, for case-insensitive scans;
+// terms holding non-ASCII bytes are listed (in order) for a full Unicode lowercase.
+struct LoweredTerms {
+  std::string bytes;
+  std::vector<uint32_t> non_ascii;
+};
+
 class FieldReader {
  public:
   std::string name;
@@ -59,6 +67,16 @@ class FieldReader {
   }
   std::optional<uint32_t> find(std::string_view t) const;
   uint32_t lower_bound(std::string_view t) const;  // first term >= t
+  // Every term back to back in dictionary order: term i spans
+  // [term_start(i), term_start(i + 1)) of these bytes.
+  std::string_view term_bytes() const {
+    return n_terms_ == 0 ? std::string_view() : std::string_view(blob_, term_start(n_terms_));
+  }
+  uint32_t term_start(uint32_t i) const { return load_le<uint32_t>(term_offsets_ + 4 * i); }
+  // The term whose bytes hold `offset` (< term_bytes().size()).
+  uint32_t term_at(uint32_t offset) const;
+  // term_bytes() with ASCII letters lowered, computed on first use (thread-safe).
+  const LoweredTerms& lowered_terms() const;
   Postings postings(uint32_t term) const;
   uint32_t doc_freq(uint32_t term) const;
   // Text norms: encoded length of the field in `doc` (0 = absent).
@@ -127,6 +145,11 @@ class FieldReader {
   bool sorted_by_doc_ = false;
   uint32_t dv_width_ = 8;
   int64_t dv_base_ = 0;
+  struct LoweredCache {
+    std::once_flag once;
+    LoweredTerms value;
+  };
+  std::shared_ptr<LoweredCache> lowered_ = std::make_shared<LoweredCache>();
 
   uint64_t raw_at(size_t i) const {
     switch (dv_width_) {

@@ -10,6 +10,7 @@
 #include "engine/dsl/dsl_error.h"
 #include "engine/dsl/query_string_parser.h"
 #include "engine/query/bm25.h"
+#include "engine/query/term_scan.h"
 #include "engine/schema/date_format.h"
 
 namespace comptoir::engine {
@@ -231,49 +232,6 @@ Bitmap union_terms(const FieldReader& f, uint32_t from, uint32_t to) {
   return Bitmap::union_many(parts);
 }
 
-// '*' any sequence, '?' one code point, '\' escapes the next character.
-bool wildcard_match(std::string_view pat, std::string_view text) {
-  size_t p = 0, t = 0, star_p = std::string_view::npos, star_t = 0;
-  auto cp_len = [](unsigned char c) { return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4; };
-  while (t < text.size()) {
-    if (p < pat.size() && pat[p] == '*') {
-      star_p = p++;
-      star_t = t;
-      continue;
-    }
-    if (p < pat.size() && pat[p] == '?') {
-      t += cp_len(static_cast<unsigned char>(text[t]));
-      ++p;
-      continue;
-    }
-    if (p < pat.size()) {
-      size_t pp = p;
-      if (pat[pp] == '\\' && pp + 1 < pat.size()) ++pp;
-      if (pat[pp] == text[t]) {
-        p = pp + 1;
-        ++t;
-        continue;
-      }
-    }
-    if (star_p == std::string_view::npos) return false;
-    p = star_p + 1;
-    t = star_t += cp_len(static_cast<unsigned char>(text[star_t]));
-  }
-  while (p < pat.size() && pat[p] == '*') ++p;
-  return p == pat.size();
-}
-
-// Literal prefix of a wildcard pattern (before the first unescaped '*' or '?').
-std::string literal_prefix(std::string_view pat) {
-  std::string out;
-  for (size_t i = 0; i < pat.size(); ++i) {
-    if (pat[i] == '*' || pat[i] == '?') break;
-    if (pat[i] == '\\' && i + 1 < pat.size()) ++i;
-    out += pat[i];
-  }
-  return out;
-}
-
 int parse_msm(const std::optional<std::string>& spec, int optional_clauses, int dflt) {
   if (!spec) return dflt;
   std::string s = *spec;
@@ -328,10 +286,9 @@ class Builder {
   MatchNode case_insensitive_terms(const std::string& field, std::string_view value, float boost) {
     const FieldReader* f = r_.field(field);
     if (f == nullptr) return empty_node();
-    std::string want = lowercase(value);
     std::vector<Bitmap> parts;
-    for (uint32_t t = 0; t < f->term_count(); ++t)
-      if (lowercase(f->term(t)) == want) parts.push_back(f->postings(t).docs);
+    for_each_equal_term_ci(*f, lowercase(value),
+                           [&](uint32_t t) { parts.push_back(f->postings(t).docs); });
     return constant(Bitmap::union_many(parts), boost);
   }
 
@@ -554,12 +511,9 @@ class Builder {
     if (f == nullptr) return empty_node();
     if (normalize && def.type == FieldType::kText) value = lowercase(value);
     if (ci) {
-      std::string want = lowercase(value);
       std::vector<Bitmap> parts;
-      for (uint32_t t = 0; t < f->term_count(); ++t) {
-        std::string lt = lowercase(f->term(t));
-        if (lt.compare(0, want.size(), want) == 0) parts.push_back(f->postings(t).docs);
-      }
+      for_each_prefix_term_ci(*f, lowercase(value),
+                              [&](uint32_t t) { parts.push_back(f->postings(t).docs); });
       return constant(Bitmap::union_many(parts), boost);
     }
     uint32_t from = f->lower_bound(value), to = from;
@@ -575,15 +529,9 @@ class Builder {
     const FieldReader* f = r_.field(def.name);
     if (f == nullptr) return empty_node();
     if ((normalize && def.type == FieldType::kText) || ci) pattern = lowercase(pattern);
-    std::string prefix = ci ? "" : literal_prefix(pattern);
-    uint32_t from = prefix.empty() ? 0 : f->lower_bound(prefix);
     std::vector<Bitmap> parts;
-    for (uint32_t t = from; t < f->term_count(); ++t) {
-      std::string_view term = f->term(t);
-      if (!prefix.empty() && term.substr(0, prefix.size()) != prefix) break;
-      if (ci ? wildcard_match(pattern, lowercase(term)) : wildcard_match(pattern, term))
-        parts.push_back(f->postings(t).docs);
-    }
+    for_each_wildcard_term(*f, WildcardPattern(std::move(pattern)), ci,
+                           [&](uint32_t t) { parts.push_back(f->postings(t).docs); });
     return constant(Bitmap::union_many(parts), boost);
   }
 

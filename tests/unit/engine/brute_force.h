@@ -93,6 +93,7 @@ class BruteForce {
     if (p.empty()) return t.empty();
     if (p[0] == '*') return glob(p.substr(1), t) || (!t.empty() && glob(p, t.substr(1)));
     if (t.empty()) return false;
+    if (p[0] == '\\' && p.size() > 1) return p[1] == t[0] && glob(p.substr(2), t.substr(1));
     if (p[0] == '?' || p[0] == t[0]) return glob(p.substr(1), t.substr(1));
     return false;
   }
@@ -170,8 +171,9 @@ class BruteForce {
     return false;
   }
   bool eval(const WildcardQuery& q, const BfDoc& d) const {
+    const std::string pattern = q.case_insensitive ? lowercase(q.value) : q.value;
     for (const auto& v : field_values(d, q.field))
-      if (glob(q.value, str(v))) return true;
+      if (glob(pattern, q.case_insensitive ? lowercase(str(v)) : str(v))) return true;
     return false;
   }
   bool eval(const MatchQuery& q, const BfDoc& d) const {

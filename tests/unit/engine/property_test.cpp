@@ -24,7 +24,8 @@ double BruteForce::date_ms(const json::value& v) {
 
 namespace {
 
-const std::vector<std::string> kKeywords = {"alpha", "beta", "Gamma", "delta", "alpha beta", ""};
+const std::vector<std::string> kKeywords = {"alpha",      "beta", "Gamma", "delta",
+                                            "alpha beta", "",     "Écho"};
 const std::vector<std::string> kWords = {"Error",  "error",   "timeout", "Payment-Service",
                                          "user42", "foo.bar", "can't",   "10.5",
                                          "ÉCOLE",  "école",   "中文",    "retry"};
@@ -128,8 +129,12 @@ class Generator {
       case 10: {
         WildcardQuery w;
         w.field = "kw";
-        const char* pats[] = {"*a*", "?eta", "al*", "*", "*beta", "G*a", "d?l?a"};
-        w.value = pats[uniform(0, 6)];
+        // `*literal*` patterns take the dictionary-scan path; case-insensitive ones
+        // read the lowered dictionary (non-ASCII terms through the Unicode lowercase).
+        const char* pats[] = {"*a*",   "?eta", "al*", "*",    "*beta", "G*a",
+                              "d?l?a", "*AM*", "*é*", "*ÉC*", "*a b*", "*\\**"};
+        w.value = pats[uniform(0, 11)];
+        w.case_insensitive = chance(30);
         return w;
       }
       case 11:
