@@ -10,6 +10,8 @@
 //   export_10k    GET /api/export/csv of about 10,000 rows p50
 //   export_all    GET /api/export/csv of every event: rows/s and the process RSS
 // With --backend es the same runs against the cluster at --es (ELASTICSEARCH_HOST).
+// `--dir PATH` keeps the data directory and reuses it on the next run (loading only when
+// PATH holds no earlier load); `--ops search,results,...` runs only the named measurements.
 #include <curl/curl.h>
 #include <fmt/format.h>
 
@@ -116,6 +118,9 @@ int run_api_scenario(int argc, char** argv) {
   std::string backend = "embedded", es_url;
   int64_t logs = 1000000, sales = 1000000;
   int runs = 50;
+  std::string keep_dir, ops_list;
+  app.add_option("--dir", keep_dir, "data directory to keep and reuse between runs");
+  app.add_option("--ops", ops_list, "comma list of search,dashboard,results,export_10k,export_all");
   app.add_option("--backend", backend, "embedded or es")->check(CLI::IsMember({"embedded", "es"}));
   app.add_option("--es", es_url, "cluster URL for --backend es");
   app.add_option("--logs", logs, "log events to load");
@@ -127,8 +132,20 @@ int run_api_scenario(int argc, char** argv) {
     return 2;
   }
   init_logging(LogFormat::kText, "warn");
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("comptoir-bench-api-" + random_hex_id());
+  const auto dir = keep_dir.empty() ? std::filesystem::temp_directory_path() /
+                                          ("comptoir-bench-api-" + random_hex_id())
+                                    : std::filesystem::path(keep_dir);
+  auto wanted = [&](std::string_view op) {
+    return ops_list.empty() ||
+           ("," + ops_list + ",").find(fmt::format(",{},", op)) != std::string::npos;
+  };
+  // A kept directory remembers when its generated data starts.
+  const auto loaded_marker = dir / "bench-loaded.txt";
+  int64_t reused_start = 0, reused_logs = 0;
+  if (!keep_dir.empty()) {
+    std::ifstream in(loaded_marker);
+    in >> reused_start >> reused_logs;
+  }
   StringMap settings{{"COMPTOIR_DATA_DIR", (dir / "data").string()},
                      {"UPLOAD_FOLDER", (dir / "uploads").string()},
                      {"COMPTOIR_CACHE_TTL", "0"},
@@ -143,7 +160,10 @@ int run_api_scenario(int argc, char** argv) {
     const uint16_t port = server.port();
     // Load logs and sales through the upload endpoint.
     engine::bench::LogGenerator gen(42, 5000);
-    const int64_t start = now_ms() - kSpan;
+    const int64_t start = reused_start != 0 ? reused_start : now_ms() - kSpan;
+    if (reused_start != 0) sales = 0;
+    const int64_t to_load = reused_start != 0 ? 0 : logs;
+    if (reused_start != 0) logs = reused_logs;
     auto t0 = std::chrono::steady_clock::now();
     int64_t loaded = 0;
     int part = 0;
@@ -157,13 +177,13 @@ int run_api_scenario(int argc, char** argv) {
       }
       chunk.clear();
     };
-    for (int64_t i = 0; i < logs; ++i) {
+    for (int64_t i = 0; i < to_load; ++i) {
       chunk += gen.next(start + i * (kSpan / logs));
       chunk += '\n';
       if (chunk.size() > (32u << 20)) flush(fmt::format("logs-{}.ndjson", part++));
     }
     if (!chunk.empty()) flush(fmt::format("logs-{}.ndjson", part++));
-    loaded += logs;
+    loaded += to_load;
     std::mt19937 rng(7);
     static const char* kCountries[] = {"United Kingdom", "France",      "Germany", "EIRE",
                                        "Spain",          "Netherlands", "Belgium", "Portugal"};
@@ -185,6 +205,8 @@ int run_api_scenario(int argc, char** argv) {
     }
     if (chunk.find('\n') + 1 < chunk.size()) flush(fmt::format("sales-{}.csv", part++));
     loaded += sales;
+    if (!keep_dir.empty() && reused_start == 0)
+      std::ofstream(loaded_marker) << start << ' ' << logs;
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     print({{"bench", "api"},
            {"backend", backend},
@@ -214,59 +236,80 @@ int run_api_scenario(int argc, char** argv) {
             engine::format_date_iso(start + 21 * 86400000LL).substr(0, 10) + R"("})",
         R"({"level":"warning","page":5,"size":50})",
     };
-    report(backend, "search",
-           run_sequential(
-               port, [&](uint64_t n) { return post_search(searches[n % searches.size()]); },
-               static_cast<uint64_t>(runs) * searches.size()),
-           5);
-    report(backend, "dashboard",
-           run_sequential(
-               port, [&](uint64_t) { return get("/api/dashboard"); }, runs),
-           30);
-    report(backend, "results",
-           run_sequential(
-               port, [&](uint64_t) { return get("/api/results"); }, runs),
-           50);
+    if (wanted("search")) {
+      report(backend, "search",
+             run_sequential(
+                 port, [&](uint64_t n) { return post_search(searches[n % searches.size()]); },
+                 static_cast<uint64_t>(runs) * searches.size()),
+             5);
+      // Each of the four alone, to see which one costs.
+      static const char* kSearchNames[] = {"search.word", "search.level_service",
+                                           "search.words_day", "search.page"};
+      for (size_t q = 0; q < searches.size(); ++q) {
+        report(backend, kSearchNames[q],
+               run_sequential(
+                   port, [&](uint64_t) { return post_search(searches[q]); }, runs),
+               5);
+      }
+    }
+    if (wanted("dashboard")) {
+      report(backend, "dashboard",
+             run_sequential(
+                 port, [&](uint64_t) { return get("/api/dashboard"); }, runs),
+             30);
+    }
+    if (wanted("results")) {
+      report(backend, "results",
+             run_sequential(
+                 port, [&](uint64_t) { return get("/api/results"); }, runs),
+             50);
+    }
     // About 10,000 rows: a 7.2-hour window of a 30-day log at 1M events.
     const int64_t window_ms = kSpan * 10000 / std::max<int64_t>(logs, 10000);
     const int64_t from_ms = start + 10 * 86400000LL;
     const std::string from = engine::format_date_iso(from_ms);
     const std::string to_time = engine::format_date_iso(from_ms + window_ms - 1);
-    std::vector<double> ms;
-    uint64_t rows = 0;
-    for (int i = 0; i < std::max(3, runs / 5); ++i) {
-      auto e0 = std::chrono::steady_clock::now();
-      Download d = download(port, "/api/export/csv?start_date=" + from + "&end_date=" + to_time);
-      ms.push_back(
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - e0).count());
-      rows = d.lines - 1;
-      if (d.status != 200) rc = 1;
+    if (wanted("export_10k")) {
+      std::vector<double> ms;
+      uint64_t rows = 0;
+      for (int i = 0; i < std::max(3, runs / 5); ++i) {
+        auto e0 = std::chrono::steady_clock::now();
+        Download d = download(port, "/api/export/csv?start_date=" + from + "&end_date=" + to_time);
+        ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - e0)
+                .count());
+        rows = d.lines - 1;
+        if (d.status != 200) rc = 1;
+      }
+      std::sort(ms.begin(), ms.end());
+      print({{"bench", "api"},
+             {"backend", backend},
+             {"op", "export_10k"},
+             {"rows", rows},
+             {"p50_ms", ms[ms.size() / 2]},
+             {"goal_p50_ms", 50}});
     }
-    std::sort(ms.begin(), ms.end());
-    print({{"bench", "api"},
-           {"backend", backend},
-           {"op", "export_10k"},
-           {"rows", rows},
-           {"p50_ms", ms[ms.size() / 2]},
-           {"goal_p50_ms", 50}});
-    const double rss_before = rss_mb();
-    auto e0 = std::chrono::steady_clock::now();
-    Download all = download(port, "/api/export/csv");
-    double secs_all = std::chrono::duration<double>(std::chrono::steady_clock::now() - e0).count();
-    print({{"bench", "api"},
-           {"backend", backend},
-           {"op", "export_all"},
-           {"status", all.status},
-           {"rows", all.lines - 1},
-           {"bytes", all.bytes},
-           {"seconds", secs_all},
-           {"rows_per_s", std::round(double(all.lines - 1) / secs_all)},
-           {"rss_before_mb", std::round(rss_before)},
-           {"rss_after_mb", std::round(rss_mb())},
-           {"goal_rows_per_s", 500000}});
+    if (wanted("export_all")) {
+      const double rss_before = rss_mb();
+      auto e0 = std::chrono::steady_clock::now();
+      Download all = download(port, "/api/export/csv");
+      double secs_all =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - e0).count();
+      print({{"bench", "api"},
+             {"backend", backend},
+             {"op", "export_all"},
+             {"status", all.status},
+             {"rows", all.lines - 1},
+             {"bytes", all.bytes},
+             {"seconds", secs_all},
+             {"rows_per_s", std::round(double(all.lines - 1) / secs_all)},
+             {"rss_before_mb", std::round(rss_before)},
+             {"rss_after_mb", std::round(rss_mb())},
+             {"goal_rows_per_s", 500000}});
+    }
   }
   std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
+  if (keep_dir.empty()) std::filesystem::remove_all(dir, ec);
   return rc;
 }
 
