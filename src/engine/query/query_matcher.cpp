@@ -53,6 +53,15 @@ float MatchNode::term_score(uint32_t doc, uint32_t tf) const {
   return weight * bm25_tf_norm(static_cast<float>(tf), dl, avgdl);
 }
 
+std::array<float, 256> MatchNode::tf1_scores() const {
+  std::array<float, 256> out;
+  for (uint32_t n = 0; n < 256; ++n) {
+    float dl = field->has_norms() ? static_cast<float>(decode_norm(static_cast<uint8_t>(n))) : 1.0f;
+    out[n] = weight * bm25_tf_norm(1.0f, dl, avgdl);
+  }
+  return out;
+}
+
 float MatchNode::score(uint32_t doc) const {
   switch (kind) {
     case Kind::kConst:

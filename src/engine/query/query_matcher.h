@@ -4,6 +4,7 @@
 // min/max), and MatchNode::score() computes the BM25 score of a matching doc.
 #pragma once
 
+#include <array>
 #include <map>
 #include <memory>
 #include <string>
@@ -53,6 +54,8 @@ struct MatchNode {
   float score(uint32_t doc) const;
   // kTerm: the score of `doc` given its term frequency.
   float term_score(uint32_t doc, uint32_t tf) const;
+  // kTerm: term_score() of a doc with frequency 1, by the doc's norm byte.
+  std::array<float, 256> tf1_scores() const;
 };
 
 Result<MatchNode> build_match(const Query& query, const SegmentView& segment, QueryContext& ctx);

@@ -2,6 +2,7 @@
 #include "engine/query/searcher.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -469,13 +470,25 @@ class Collector {
       // Every doc scores the same: the first k in doc order are the top k.
       docs.for_each([&](uint32_t doc) -> bool { return visit(doc) && heap_.size() < k_; });
     } else if (need_scores_ && node.kind == MatchNode::Kind::kTerm) {
-      // A single term: walk its postings with their frequencies in step (no rank lookups).
+      // A single term: walk its postings with their frequencies in step (no rank lookups);
+      // scores of frequency 1 come from a table by norm. Ranked by score alone, a doc
+      // that does not beat the k-th best (ties go to the earlier doc, already held) is
+      // only counted in max_score.
       const bool has_deletes = !seg.deleted->empty();
+      const bool by_score_only = sorts.size() == 1 && primary.type == ResolvedSort::kScore &&
+                                 primary.desc && after_.empty() && k_ > 0;
+      const std::array<float, 256> tf1 = node.tf1_scores();
       size_t i = 0;
       node.postings.docs.for_each([&](uint32_t doc) -> bool {
         size_t at = i++;
         if (has_deletes && seg.deleted->contains(doc)) return true;
-        term_score = node.term_score(doc, node.postings.freq_at(at));
+        const uint32_t tf = node.postings.freq_at(at);
+        const float s = tf == 1 ? tf1[node.field->norm(doc)] : node.term_score(doc, tf);
+        if (by_score_only && heap_.size() >= k_ && s <= heap_.front().score) {
+          max_score_ = std::max(max_score_, s);  // the heap is full: has_max_ is set
+          return true;
+        }
+        term_score = s;
         return visit(doc);
       });
     } else if (reverse) {

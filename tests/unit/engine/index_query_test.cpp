@@ -1,10 +1,12 @@
 // Index + query execution: every query type, sorting (missing first/last, multi-valued,
 // keyword/number/date), search_after, from/size, _source filtering, totals, count,
 // deletes, updates and BM25 scores against Lucene's formula.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 #include <set>
 
 #include "engine/dsl/dsl_error.h"
@@ -258,6 +260,46 @@ TEST_F(IndexQueryTest, Bm25MatchesLuceneFormula) {
   // Shorter field, same tf: higher score (token refresh is 2 tokens).
   resp = index_->search(*parse_es_json(R"({"query":{"match":{"Message":"refresh payment"}}})"));
   EXPECT_EQ(resp->hits[0].id, "5");
+}
+
+// A single term ranked by score skips docs that cannot beat the k-th best; the hits,
+// their order (ties by doc order), scores and max_score equal the general path's (a
+// second sort key, `_doc`, takes it) on many docs of varied lengths, frequencies,
+// segments and deletes.
+TEST(SingleTermScoringTest, SkippingEqualsFullRanking) {
+  IndexSettings settings;
+  settings.refresh_interval = std::chrono::milliseconds(0);
+  auto idx = Index::create_in_memory("scores", Mapping{}, settings);
+  ASSERT_TRUE(idx.ok());
+  std::mt19937 rng(11);
+  const char* words[] = {"alpha", "beta", "gamma", "delta", "error"};
+  for (int d = 0; d < 3000; ++d) {
+    std::string msg;
+    const int len = 1 + static_cast<int>(rng() % 30);
+    for (int w = 0; w < len; ++w) msg += std::string(words[rng() % 5]) + " ";
+    json::object doc{{"Message", msg}};
+    ASSERT_TRUE((*idx)->index_doc(json::serialize(doc), std::to_string(d)).ok());
+    if (d % 700 == 699) ASSERT_TRUE((*idx)->refresh().ok());
+  }
+  for (int d = 0; d < 3000; d += 7) ASSERT_TRUE((*idx)->delete_doc(std::to_string(d)).ok());
+  ASSERT_TRUE((*idx)->refresh().ok());
+  for (const char* word : {"alpha", "error"}) {
+    for (int size : {1, 3, 10, 100}) {
+      const std::string q =
+          fmt::format(R"("query":{{"match":{{"Message":"{}"}}}},"size":{})", word, size);
+      auto fast = (*idx)->search(*parse_es_json("{" + q + "}"));
+      auto full = (*idx)->search(
+          *parse_es_json("{" + q + R"(,"sort":["_score",{"_doc":"asc"}],"track_scores":true})"));
+      ASSERT_TRUE(fast.ok() && full.ok());
+      ASSERT_EQ(fast->hits.size(), full->hits.size());
+      for (size_t i = 0; i < fast->hits.size(); ++i) {
+        EXPECT_EQ(fast->hits[i].id, full->hits[i].id) << word << " size " << size << " hit " << i;
+        EXPECT_EQ(*fast->hits[i].score, *full->hits[i].score);
+      }
+      EXPECT_EQ(*fast->max_score, *full->max_score);
+      EXPECT_EQ(fast->total->value, full->total->value);
+    }
+  }
 }
 
 TEST_F(IndexQueryTest, DeletesAndUpdates) {
