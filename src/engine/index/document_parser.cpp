@@ -15,7 +15,7 @@ struct DocumentParser::Ctx {
   Mapping& mapping;
   std::string_view id;
   std::vector<FieldDef> pending;  // dynamic additions, applied on success
-  ParsedDocument doc;
+  ParsedDocument& doc;
 
   const FieldDef* find(std::string_view name) const {
     if (const FieldDef* f = mapping.find(name)) return f;
@@ -23,12 +23,20 @@ struct DocumentParser::Ctx {
       if (p.name == name) return &p;
     return nullptr;
   }
+  // The document's entry for `def`, reusing a slot (and its capacity) of an earlier one.
   ParsedField& field(const FieldDef& def) {
-    for (auto& f : doc.fields)
-      if (f.name == def.name) return f;
-    doc.fields.push_back(ParsedField{def.name, def.type, {}, {}, {}});
-    return doc.fields.back();
+    for (size_t i = 0; i < doc.count_; ++i)
+      if (doc.fields_[i].name == def.name) return doc.fields_[i];
+    if (doc.count_ == doc.fields_.size()) doc.fields_.emplace_back();
+    ParsedField& f = doc.fields_[doc.count_++];
+    f.name = def.name;
+    f.type = def.type;
+    f.strings.clear();
+    f.ints.clear();
+    f.doubles.clear();
+    return f;
   }
+  std::string_view own(std::string s) { return doc.owned_.emplace_back(std::move(s)); }
 };
 
 namespace {
@@ -81,8 +89,8 @@ size_t utf8_chars(std::string_view s) {
 
 }  // namespace
 
-Result<ParsedDocument> DocumentParser::parse(std::string_view source, std::string_view id,
-                                             Mapping& mapping) {
+Result<const ParsedDocument*> DocumentParser::parse(std::string_view source, std::string_view id,
+                                                    Mapping& mapping) {
   simdjson::dom::element root;
   auto err = parser_.parse(source.data(), source.size()).get(root);
   if (err)
@@ -91,9 +99,11 @@ Result<ParsedDocument> DocumentParser::parse(std::string_view source, std::strin
   if (!root.is_object())
     return dsl_error("document_parsing_exception",
                      "failed to parse, document is empty or not an object");
-  Ctx ctx{mapping, id, {}, {}};
-  ctx.doc.id = std::string(id);
-  ctx.doc.source = std::string(source);
+  doc_.id = id;
+  doc_.source = source;
+  doc_.count_ = 0;
+  doc_.owned_.clear();
+  Ctx ctx{mapping, id, {}, doc_};
   simdjson::dom::object obj;
   if (root.get_object().get(obj))
     return dsl_error("document_parsing_exception", "failed to parse, document is not an object");
@@ -102,7 +112,7 @@ Result<ParsedDocument> DocumentParser::parse(std::string_view source, std::strin
     Status s = mapping.add(std::move(def));
     if (!s.ok()) return s.error();
   }
-  return std::move(ctx.doc);
+  return &doc_;
 }
 
 Status DocumentParser::walk_object(Ctx& ctx, simdjson::dom::object obj, const std::string& prefix) {
@@ -177,13 +187,13 @@ Status DocumentParser::add_value(Ctx& ctx, const std::string& path, simdjson::do
     std::string_view str = is_string ? std::string_view(v.get_string().value_unsafe()) : "";
     switch (f.type) {
       case FieldType::kText:
-        out.strings.emplace_back(is_string ? std::string(str) : number_text(v));
+        out.strings.push_back(is_string ? str : ctx.own(number_text(v)));
         return {};
       case FieldType::kKeyword:
       case FieldType::kIp: {
-        std::string s = is_string ? std::string(str) : number_text(v);
+        std::string_view s = is_string ? str : ctx.own(number_text(v));
         if (f.ignore_above && utf8_chars(s) > *f.ignore_above) return {};
-        out.strings.push_back(std::move(s));
+        out.strings.push_back(s);
         return {};
       }
       case FieldType::kBoolean:
@@ -251,8 +261,8 @@ Status DocumentParser::add_value(Ctx& ctx, const std::string& path, simdjson::do
     return {};
   };
   COMPTOIR_TRY(convert(*def));
-  std::vector<std::string> subs = def->multi_fields;
-  for (const auto& sub : subs) {
+  // `def` stays valid: converting adds no pending field.
+  for (const std::string& sub : def->multi_fields) {
     if (const FieldDef* sd = ctx.find(sub)) {
       Status s = convert(*sd);
       if (!s.ok()) return s.error();

@@ -2,10 +2,15 @@
 // (objects flattened to dotted names, arrays multi-valued, multi-fields filled, ES's
 // coercions), growing the mapping dynamically. A value that does not fit its field is a
 // per-document "document_parsing_exception" error; the mapping is then left untouched.
+// Indexing's hot path: the parsed document is the parser's own, reused from one document
+// to the next (its vectors keep their capacity, strings are views into the parse), so a
+// document costs no allocation once the parser is warm.
 #pragma once
 
 #include <simdjson.h>
 
+#include <deque>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,22 +23,32 @@ namespace comptoir::engine {
 struct ParsedField {
   std::string name;
   FieldType type = FieldType::kKeyword;
-  std::vector<std::string> strings;  // text and keyword values
-  std::vector<int64_t> ints;         // long, integer, date (epoch ms), boolean (0/1)
-  std::vector<double> doubles;       // double, float
+  std::vector<std::string_view> strings;  // text and keyword values
+  std::vector<int64_t> ints;              // long, integer, date (epoch ms), boolean (0/1)
+  std::vector<double> doubles;            // double, float
 };
 
-struct ParsedDocument {
-  std::string id;
-  std::string source;
-  std::vector<ParsedField> fields;
+// Views into the source and id given to parse(): valid while they live and until the
+// parser's next parse().
+class ParsedDocument {
+ public:
+  std::string_view id;
+  std::string_view source;
+  std::span<const ParsedField> fields() const { return {fields_.data(), count_}; }
+
+ private:
+  friend class DocumentParser;
+  std::vector<ParsedField> fields_;  // the first count_ are this document's
+  size_t count_ = 0;
+  std::deque<std::string> owned_;  // values written out (numbers indexed as strings)
 };
 
 class DocumentParser {
  public:
   // Parses `source`; new dynamic fields are added to `mapping` only if the whole
-  // document parses. `id` is only used in error messages and copied to the result.
-  Result<ParsedDocument> parse(std::string_view source, std::string_view id, Mapping& mapping);
+  // document parses. `id` is only used in error messages and viewed by the result.
+  Result<const ParsedDocument*> parse(std::string_view source, std::string_view id,
+                                      Mapping& mapping);
 
  private:
   struct Ctx;
@@ -41,6 +56,7 @@ class DocumentParser {
   Status add_value(Ctx& ctx, const std::string& path, simdjson::dom::element v);
 
   simdjson::dom::parser parser_;
+  ParsedDocument doc_;
 };
 
 }  // namespace comptoir::engine

@@ -249,7 +249,7 @@ Status Index::apply_index_locked(std::string_view id, std::string_view source,
   auto doc = parser_.parse(source, id, mapping_);
   if (!doc) return doc.error();
   bool existed = delete_existing_locked(id);
-  builder_.add(*doc);
+  builder_.add(**doc);
   dirty_ = true;
   if (result != nullptr) {
     result->result = existed ? "updated" : "created";
@@ -314,7 +314,7 @@ Result<BulkResult> Index::bulk(std::span<const BulkItem> items) {
       continue;
     }
     bool existed = !generated && delete_existing_locked(r.id);
-    builder_.add(*doc);
+    builder_.add(**doc);
     dirty_ = true;
     if (dir_) wal_.append(WalRecord{WalRecord::kIndex, r.id, item.source});
     r.result = existed ? "updated" : "created";

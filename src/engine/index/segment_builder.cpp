@@ -43,6 +43,16 @@ class TermTable {
       }
     }
   }
+  // The id of `t`, if present.
+  std::optional<uint32_t> find(std::string_view t) const {
+    const uint64_t h = std::hash<std::string_view>{}(t);
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      const uint32_t slot = slots_[i];
+      if (slot == 0) return std::nullopt;
+      if (hashes_[slot - 1] == h && terms_[slot - 1] == t) return slot - 1;
+    }
+  }
   const std::vector<std::string_view>& terms() const { return terms_; }
 
  private:
@@ -149,16 +159,18 @@ SegmentBuilder::ColumnField& SegmentBuilder::column_field(const std::string& nam
 }
 
 std::optional<uint32_t> SegmentBuilder::find_id(std::string_view id) const {
-  auto it = ids_.find(std::string(id));
-  if (it == ids_.end()) return std::nullopt;
-  return it->second;
+  auto it = term_index_.find("_id");
+  if (it == term_index_.end()) return std::nullopt;
+  const TermField& ids = *term_fields_[it->second];
+  auto t = ids.table.find(id);
+  if (!t) return std::nullopt;
+  return ids.last_doc[*t];  // the latest copy
 }
 
 uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
   const uint32_t d = doc_count();
   stored_.add(doc.id, doc.source);
   ++doc_count_;
-  ids_[doc.id] = d;
   memory_bytes_ += doc.source.size() + doc.id.size() + 64;
   {
     TermField& idf = term_field("_id", false);
@@ -168,13 +180,13 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
     idf.last_doc[t] = d;
     idf.exists_docs.push_back(d);
   }
-  for (const ParsedField& f : doc.fields) {
+  for (const ParsedField& f : doc.fields()) {
     switch (storage_kind(f.type)) {
       case StorageKind::kText: {
         if (f.strings.empty()) break;
         TermField& tf = term_field(f.name, true);
         uint32_t length = 0;
-        for (const std::string& value : f.strings) {
+        for (std::string_view value : f.strings) {
           tokens_.clear();
           StandardAnalyzer::analyze(value, tokens_);
           for (size_t i = 0; i < tokens_.size(); ++i) {
@@ -199,7 +211,7 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
         if (f.strings.empty()) break;
         TermField& kf = term_field(f.name, false);
         kf.type = f.type;
-        for (const std::string& value : f.strings) {
+        for (std::string_view value : f.strings) {
           uint32_t t = kf.term_id(value);
           if (kf.last_doc[t] != d) {
             kf.docs[t].push_back(d);
@@ -214,25 +226,21 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
       case StorageKind::kInt64: {
         if (f.ints.empty()) break;
         ColumnField& c = column_field(f.name, false, f.type);
-        std::vector<int64_t> vals = f.ints;
-        std::sort(vals.begin(), vals.end());
-        for (int64_t v : vals) {
-          c.docs.push_back(d);
-          c.ints.push_back(v);
-        }
-        memory_bytes_ += vals.size() * 12;
+        const size_t first = c.ints.size();
+        c.ints.insert(c.ints.end(), f.ints.begin(), f.ints.end());
+        c.docs.insert(c.docs.end(), f.ints.size(), d);
+        std::sort(c.ints.begin() + static_cast<std::ptrdiff_t>(first), c.ints.end());
+        memory_bytes_ += f.ints.size() * 12;
         break;
       }
       case StorageKind::kDouble: {
         if (f.doubles.empty()) break;
         ColumnField& c = column_field(f.name, true, f.type);
-        std::vector<double> vals = f.doubles;
-        std::sort(vals.begin(), vals.end());
-        for (double v : vals) {
-          c.docs.push_back(d);
-          c.doubles.push_back(v);
-        }
-        memory_bytes_ += vals.size() * 12;
+        const size_t first = c.doubles.size();
+        c.doubles.insert(c.doubles.end(), f.doubles.begin(), f.doubles.end());
+        c.docs.insert(c.docs.end(), f.doubles.size(), d);
+        std::sort(c.doubles.begin() + static_cast<std::ptrdiff_t>(first), c.doubles.end());
+        memory_bytes_ += f.doubles.size() * 12;
         break;
       }
       case StorageKind::kNone:
@@ -324,7 +332,6 @@ std::string SegmentBuilder::finish() {
   column_fields_.clear();
   term_index_.clear();
   column_index_.clear();
-  ids_.clear();
   doc_count_ = 0;
   memory_bytes_ = 0;
   return bytes;

@@ -45,7 +45,6 @@ class SegmentBuilder {
   std::unordered_map<std::string, size_t> term_index_, column_index_;
   StoredFieldsWriter stored_;
   uint32_t doc_count_ = 0;
-  std::unordered_map<std::string, uint32_t> ids_;
   TokenBuffer tokens_;
   size_t memory_bytes_ = 0;
 };

@@ -106,9 +106,9 @@ TEST(MappingTest, IgnoreAboveAndCoercion) {
   DocumentParser p;
   auto d = p.parse(R"({"k":["short","toolongvalue"],"i":1.9,"f":0.1})", "1", *m);
   ASSERT_TRUE(d.ok()) << d.error().message;
-  for (const auto& f : d->fields) {
+  for (const auto& f : (*d)->fields()) {
     if (f.name == "k") {
-      EXPECT_EQ(f.strings, std::vector<std::string>{"short"});
+      EXPECT_EQ(f.strings, std::vector<std::string_view>{"short"});
     } else if (f.name == "i") {
       EXPECT_EQ(f.ints, std::vector<int64_t>{1});
     } else if (f.name == "f") {
