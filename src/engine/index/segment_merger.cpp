@@ -190,12 +190,26 @@ Result<std::string> merge_segments(const std::vector<MergeInput>& in) {
         break;
     }
   }
+  // Stored documents: a block whose documents all survive is copied compressed; the
+  // others are decompressed and their live documents written again.
   StoredFieldsWriter stored;
   for (size_t s = 0; s < in.size(); ++s) {
-    COMPTOIR_TRY(in[s].reader->stored_fields().for_each(
-        [&](uint32_t doc, std::string_view id, std::string_view source) {
-          if (remap[s][doc] != kDeleted) stored.add(id, source);
-        }));
+    const StoredFieldsReader& r = in[s].reader->stored_fields();
+    for (uint32_t b = 0; b < r.block_count(); ++b) {
+      const uint32_t first = r.block_first_doc(b), end = r.block_first_doc(b + 1);
+      bool all_live = end <= remap[s].size();
+      for (uint32_t doc = first; all_live && doc < end; ++doc) all_live = remap[s][doc] != kDeleted;
+      if (all_live) {
+        auto frame = r.compressed_block(b);
+        if (!frame) return frame.error();
+        stored.add_compressed_block(*frame, end - first);
+        continue;
+      }
+      COMPTOIR_TRY(
+          r.for_each_in_block(b, [&](uint32_t doc, std::string_view id, std::string_view source) {
+            if (remap[s][doc] != kDeleted) stored.add(id, source);
+          }));
+    }
   }
   if (stored.doc_count() != n_docs)
     return Error::corruption("merge: stored documents do not match doc counts");

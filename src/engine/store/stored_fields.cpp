@@ -28,6 +28,14 @@ void StoredFieldsWriter::add(std::string_view id, std::string_view source) {
   if (text_.size() + lens_.size() >= kBlockTarget) seal_block();
 }
 
+void StoredFieldsWriter::add_compressed_block(std::string_view frame, uint32_t docs) {
+  seal_block();
+  first_doc_.push_back(docs_);
+  block_starts_.push_back(compressed_.size());
+  compressed_.append(frame);
+  docs_ += docs;
+}
+
 void StoredFieldsWriter::seal_block() {
   if (block_docs_ == 0) return;
   std::string raw;
@@ -68,15 +76,23 @@ StoredFieldsLayout StoredFieldsWriter::write(ByteWriter& out) {
   return layout;
 }
 
-Status StoredFieldsReader::read_block(uint32_t b, std::string& out) const {
+Result<std::string_view> StoredFieldsReader::compressed_block(uint32_t b) const {
   uint64_t start = load_le<uint64_t>(base_ + layout_.block_offset_offset + 8 * b);
   uint64_t end = load_le<uint64_t>(base_ + layout_.block_offset_offset + 8 * (b + 1));
   if (end < start || end > size_) return Error::corruption("stored block out of bounds");
-  unsigned long long raw_size = ZSTD_getFrameContentSize(base_ + start, end - start);
+  return std::string_view(base_ + start, end - start);
+}
+
+Status StoredFieldsReader::read_block(uint32_t b, std::string& out) const {
+  auto frame = compressed_block(b);
+  if (!frame) return frame.error();
+  const char* data = frame->data();
+  const size_t size = frame->size();
+  unsigned long long raw_size = ZSTD_getFrameContentSize(data, size);
   if (raw_size == ZSTD_CONTENTSIZE_ERROR || raw_size == ZSTD_CONTENTSIZE_UNKNOWN)
     return Error::corruption("stored block is not a zstd frame");
   out.resize(raw_size);
-  size_t n = ZSTD_decompress(out.data(), out.size(), base_ + start, end - start);
+  size_t n = ZSTD_decompress(out.data(), out.size(), data, size);
   if (ZSTD_isError(n) || n != raw_size)
     return Error::corruption("stored block does not decompress");
   return {};

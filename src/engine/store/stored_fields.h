@@ -36,6 +36,9 @@ class StoredFieldsWriter {
   StoredFieldsWriter& operator=(const StoredFieldsWriter&) = delete;
 
   void add(std::string_view id, std::string_view source);
+  // Appends a block another writer compressed (a zstd frame of `docs` documents), as is:
+  // merges copy the blocks of segments without deletes instead of recompressing them.
+  void add_compressed_block(std::string_view frame, uint32_t docs);
   uint32_t doc_count() const { return docs_; }
   size_t compressed_bytes() const { return compressed_.size(); }
   // Writes the section; the writer is then empty again.
@@ -66,23 +69,34 @@ class StoredFieldsReader {
   StoredFieldsReader(const char* base, size_t size, StoredFieldsLayout layout)
       : base_(base), size_(size), layout_(layout) {}
   Result<StoredDoc> get(uint32_t doc, StoredBlockCache* cache = nullptr) const;
+  uint32_t block_count() const { return layout_.n_blocks; }
+  // Block b's documents: [block_first_doc(b), block_first_doc(b + 1)).
+  uint32_t block_first_doc(uint32_t b) const {
+    return load_le<uint32_t>(base_ + layout_.first_doc_offset + 4 * b);
+  }
+  // Block b as stored (a zstd frame).
+  Result<std::string_view> compressed_block(uint32_t b) const;
+  // Calls f(doc, id, source) for every document of block b.
+  template <typename F>
+  Status for_each_in_block(uint32_t b, F&& f) const {
+    std::string block;
+    COMPTOIR_TRY(read_block(b, block));
+    const uint32_t first = block_first_doc(b);
+    const uint32_t count = load_le<uint32_t>(block.data());
+    size_t pos = 4 + 8 * size_t(count);
+    for (uint32_t i = 0; i < count; ++i) {
+      uint32_t il = load_le<uint32_t>(block.data() + 4 + 8 * i);
+      uint32_t sl = load_le<uint32_t>(block.data() + 8 + 8 * i);
+      f(first + i, std::string_view(block.data() + pos, il),
+        std::string_view(block.data() + pos + il, sl));
+      pos += il + sl;
+    }
+    return {};
+  }
   // Calls f(doc, id, source) for every document (merges, replays).
   template <typename F>
   Status for_each(F&& f) const {
-    for (uint32_t b = 0; b < layout_.n_blocks; ++b) {
-      std::string block;
-      COMPTOIR_TRY(read_block(b, block));
-      uint32_t first = load_le<uint32_t>(base_ + layout_.first_doc_offset + 4 * b);
-      uint32_t count = load_le<uint32_t>(block.data());
-      size_t pos = 4 + 8 * size_t(count);
-      for (uint32_t i = 0; i < count; ++i) {
-        uint32_t il = load_le<uint32_t>(block.data() + 4 + 8 * i);
-        uint32_t sl = load_le<uint32_t>(block.data() + 8 + 8 * i);
-        f(first + i, std::string_view(block.data() + pos, il),
-          std::string_view(block.data() + pos + il, sl));
-        pos += il + sl;
-      }
-    }
+    for (uint32_t b = 0; b < layout_.n_blocks; ++b) COMPTOIR_TRY(for_each_in_block(b, f));
     return {};
   }
 

@@ -174,6 +174,47 @@ TEST(IndexDurabilityTest, SnapshotIsolation) {
   EXPECT_EQ(*(*idx)->count(Query(IdsQuery{{"2"}})), 1);
 }
 
+// Merges copy the compressed stored blocks of documents that all survive and rewrite
+// the others: every live document keeps its exact source, deleted ones are gone, and
+// the merged segment still serves sources after another merge on top.
+TEST(IndexDurabilityTest, MergeKeepsEverySourceExactly) {
+  auto idx = Index::create_in_memory("stored", Mapping{}, manual());
+  ASSERT_TRUE(idx.ok());
+  auto source = [](int i) {
+    return R"({"i":)" + std::to_string(i) + R"(,"text":")" +
+           std::string(50 + i % 300, 'a' + i % 26) + R"("})";
+  };
+  int next = 0;
+  for (int seg = 0; seg < 3; ++seg) {  // three segments of many stored blocks each
+    for (int k = 0; k < 400; ++k, ++next)
+      ASSERT_TRUE((*idx)->index_doc(source(next), std::to_string(next)).ok());
+    ASSERT_TRUE((*idx)->refresh().ok());
+  }
+  std::set<int> deleted;
+  for (int i = 450; i < 460; ++i) deleted.insert(i);  // inside a block of segment 2
+  deleted.insert(1199);                               // the very last document
+  for (int i : deleted) ASSERT_TRUE((*idx)->delete_doc(std::to_string(i)).ok());
+  ASSERT_TRUE((*idx)->refresh().ok());
+  for (int round = 0; round < 2; ++round) {
+    ASSERT_TRUE((*idx)->merge(true).ok());
+    EXPECT_EQ((*idx)->stats().segments, 1u);
+    EXPECT_EQ(*(*idx)->count(std::nullopt), next - static_cast<int>(deleted.size()));
+    for (int i = 0; i < next; ++i) {
+      auto got = (*idx)->get_source(std::to_string(i));
+      ASSERT_TRUE(got.ok()) << i;
+      if (deleted.count(i)) {
+        EXPECT_FALSE(got->has_value()) << i;
+      } else {
+        ASSERT_TRUE(got->has_value()) << i;
+        EXPECT_EQ(**got, source(i)) << i;
+      }
+    }
+    for (int k = 0; k < 100; ++k, ++next)  // a second segment for the next round
+      ASSERT_TRUE((*idx)->index_doc(source(next), std::to_string(next)).ok());
+    ASSERT_TRUE((*idx)->refresh().ok());
+  }
+}
+
 TEST(IndexDurabilityTest, BackgroundRefreshAndMerge) {
   IndexSettings s;
   s.refresh_interval = std::chrono::milliseconds(5);
