@@ -2,7 +2,9 @@
 #include "engine/query/aggregator.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <thread>
 
 #include "engine/dsl/dsl_error.h"
 
@@ -169,14 +171,16 @@ void add_meta(const Aggregation& def, json::object& out) {
   out = std::move(with);
 }
 
-Result<json::object> run_aggregations(
-    const std::vector<Aggregation>& aggs, const std::vector<SnapshotPtr>& indices,
-    const std::vector<std::vector<std::pair<uint32_t, Bitmap>>>& matches, int64_t now_ms) {
-  AggregationContext ctx;
-  ctx.indices = &indices;
-  ctx.now_ms = now_ms;
-  SubAggregators top;
-  COMPTOIR_TRY(top.build(aggs, ctx, /*top_level=*/true));
+namespace {
+
+// Matched documents from which the top-level aggregations are collected on two threads
+// (below it a thread costs more than it saves).
+constexpr uint64_t kParallelMinDocs = 100000;
+
+// One top-level aggregator over every matching segment of every index.
+Status collect_over_matches(Aggregator& agg, const std::vector<SnapshotPtr>& indices,
+                            const std::vector<std::vector<std::pair<uint32_t, Bitmap>>>& matches,
+                            int64_t now_ms) {
   for (uint32_t ii = 0; ii < indices.size() && ii < matches.size(); ++ii) {
     QueryContext qctx(*indices[ii], now_ms);
     for (const auto& [si, docs] : matches[ii]) {
@@ -186,11 +190,46 @@ Result<json::object> run_aggregations(
       seg.snapshot = indices[ii].get();
       seg.segment = &indices[ii]->segments[si];
       seg.query_context = &qctx;
-      COMPTOIR_TRY(top.begin_segment(seg));
-      for (auto& a : top.aggregators()) a->collect_all(docs);
-      top.end_segment();
+      COMPTOIR_TRY(agg.begin_segment(seg));
+      agg.collect_all(docs);
+      agg.end_segment();
     }
   }
+  return {};
+}
+
+}  // namespace
+
+Result<json::object> run_aggregations(
+    const std::vector<Aggregation>& aggs, const std::vector<SnapshotPtr>& indices,
+    const std::vector<std::vector<std::pair<uint32_t, Bitmap>>>& matches, int64_t now_ms) {
+  AggregationContext ctx;
+  ctx.indices = &indices;
+  ctx.now_ms = now_ms;
+  SubAggregators top;
+  COMPTOIR_TRY(top.build(aggs, ctx, /*top_level=*/true));
+  std::vector<AggregatorPtr>& all = top.aggregators();
+  uint64_t docs = 0;
+  for (const auto& per_index : matches)
+    for (const auto& [si, bits] : per_index) docs += bits.cardinality();
+  // Top-level aggregators share nothing while they collect (results, and the bucket
+  // budget, are written afterwards in order), so two threads take them one at a time.
+  const bool parallel =
+      all.size() >= 2 && docs >= kParallelMinDocs && std::thread::hardware_concurrency() >= 2;
+  std::vector<Status> status(all.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < all.size(); i = next++)
+      status[i] = collect_over_matches(*all[i], indices, matches, now_ms);
+  };
+  if (parallel) {
+    std::thread helper(work);
+    work();
+    helper.join();
+  } else {
+    work();
+  }
+  for (const Status& st : status) COMPTOIR_TRY(st);
   json::object out;
   COMPTOIR_TRY(top.write(0, out));
   return out;

@@ -119,7 +119,9 @@ Result<AggregatorPtr> make_aggregator(const Aggregation& def, AggregationContext
                                       bool top_level);
 
 // Runs `aggs` over the matches of a search: matches[i] lists (segment, live matching
-// docs) of indices[i]. Returns the response's `aggregations` object.
+// docs) of indices[i]. Returns the response's `aggregations` object. Over 100,000
+// matched docs, the top-level aggregations are collected by two threads (each takes
+// the next aggregation not yet collected); results are written in order afterwards.
 Result<boost::json::object> run_aggregations(
     const std::vector<Aggregation>& aggs, const std::vector<SnapshotPtr>& indices,
     const std::vector<std::vector<std::pair<uint32_t, Bitmap>>>& matches, int64_t now_ms);

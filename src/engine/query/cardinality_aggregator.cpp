@@ -107,6 +107,31 @@ class CardinalityAggregator final : public Aggregator {
     if (n == 0 && missing_hash_) c.add_hash(*missing_hash_);
   }
 
+  // Under buckets, a single-valued keyword: ordinals go straight into the bucket's bit
+  // set, the bucket looked up once per run of equal owners.
+  void collect_block(const uint32_t* docs, const uint32_t* owners, size_t n) override {
+    const FieldReader* r = values_.reader;
+    if (top_ || r == nullptr || values_.kind != StorageKind::kKeyword || !r->single_valued() ||
+        missing_hash_) {
+      Aggregator::collect_block(docs, owners, n);
+      return;
+    }
+    uint32_t owner = UINT32_MAX;
+    uint64_t* bits = nullptr;
+    for (size_t i = 0; i < n; ++i) {
+      if (owners[i] != owner) {
+        owner = owners[i];
+        at(owner);
+        bits = owner_bits(owner);
+      }
+      if (bits == nullptr) {
+        collect(docs[i], owner);
+        continue;
+      }
+      r->values<uint32_t>(docs[i], [&](uint32_t o) { bits[o >> 6] |= uint64_t{1} << (o & 63); });
+    }
+  }
+
   void end_segment() override {
     for (uint32_t owner = 0; owner < bits_.size(); ++owner) {
       std::vector<uint64_t>& words = bits_[owner];

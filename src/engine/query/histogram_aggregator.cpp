@@ -94,7 +94,8 @@ class HistogramAggregator final : public Aggregator {
     }
     COMPTOIR_TRY(subs_.build(def_.subs, ctx_, false));
     COMPTOIR_TRY(check_order_paths(order(), subs_, def_.name));
-    fast_ = top_ && subs_.empty() && date_ != nullptr && !missing_ && !hard_min_ && !hard_max_;
+    sorted_walk_ = top_ && date_ != nullptr && !missing_ && !hard_min_ && !hard_max_;
+    fast_ = sorted_walk_ && subs_.empty();
     return {};
   }
 
@@ -106,9 +107,17 @@ class HistogramAggregator final : public Aggregator {
 
   void collect_all(const Bitmap& docs) override {
     const FieldReader* r = values_.reader;
-    if (!fast_ || r == nullptr || values_.kind != StorageKind::kInt64 || !r->sorted_by_doc() ||
-        docs.empty()) {
+    if (!sorted_walk_ || r == nullptr || values_.kind != StorageKind::kInt64 ||
+        !r->sorted_by_doc() || docs.empty()) {
+      // Sub-aggregations then receive (doc, bucket) pairs in blocks.
+      batch_ = top_ && !subs_.empty();
       Aggregator::collect_all(docs);
+      flush_batch();
+      batch_ = false;
+      return;
+    }
+    if (!fast_) {
+      collect_sorted_with_subs(*r, docs);
       return;
     }
     // Sorted column: walk bucket by bucket.
@@ -144,6 +153,34 @@ class HistogramAggregator final : public Aggregator {
     }
   }
 
+  // A sorted column under sub-aggregations: docs arrive in bucket order, so a bucket is
+  // rounded once when its first doc comes, and the sub-aggregations get (doc, bucket)
+  // pairs in blocks.
+  void collect_sorted_with_subs(const FieldReader& r, const Bitmap& docs) {
+    constexpr size_t kBlock = 256;
+    uint32_t block_docs[kBlock], block_ords[kBlock];
+    size_t n = 0;
+    int64_t end = INT64_MIN;
+    uint32_t ord = 0;
+    docs.for_each([&](uint32_t doc) {
+      int64_t v = 0;
+      r.single_int(doc, v);
+      if (v >= end) {  // the first doc too: end starts at INT64_MIN
+        const int64_t key = rounding_->round(v);
+        end = rounding_->next(key);
+        ord = ords_.add(0, static_cast<uint64_t>(key));
+      }
+      ++counts_at(ord);
+      block_docs[n] = doc;
+      block_ords[n] = ord;
+      if (++n == kBlock) {
+        subs_.collect_block(block_docs, block_ords, n);
+        n = 0;
+      }
+    });
+    if (n > 0) subs_.collect_block(block_docs, block_ords, n);
+  }
+
   void collect(uint32_t doc, uint32_t owner) override {
     uint64_t last = 0;
     bool any = false;
@@ -153,9 +190,21 @@ class HistogramAggregator final : public Aggregator {
       if (date_ && hard_out(static_cast<int64_t>(key))) return;
       any = true;
       last = key;
-      uint32_t ord = ords_.add(owner, key);
+      if (!has_cached_ord_ || owner != cached_owner_ || key != cached_key_) {
+        cached_ord_ = ords_.add(owner, key);  // one lookup per run of equal buckets
+        cached_owner_ = owner;
+        cached_key_ = key;
+        has_cached_ord_ = true;
+      }
+      const uint32_t ord = cached_ord_;
       ++counts_at(ord);
-      subs_.collect(doc, ord);
+      if (batch_) {
+        batch_docs_[batch_n_] = doc;
+        batch_ords_[batch_n_] = ord;
+        if (++batch_n_ == kBatch) flush_batch();
+      } else {
+        subs_.collect(doc, ord);
+      }
     };
     uint32_t n = 0;
     if (values_.kind == StorageKind::kInt64 && date_) {
@@ -164,6 +213,11 @@ class HistogramAggregator final : public Aggregator {
       n = values_.doubles(doc, add);
     }
     if (n == 0 && missing_) add(*missing_);
+  }
+
+  void flush_batch() {
+    if (batch_n_ > 0) subs_.collect_block(batch_docs_, batch_ords_, batch_n_);
+    batch_n_ = 0;
   }
 
   void end_segment() override { subs_.end_segment(); }
@@ -256,7 +310,15 @@ class HistogramAggregator final : public Aggregator {
   const DateHistogramAgg* date_ = nullptr;
   const HistogramAgg* num_ = nullptr;
   bool top_;
-  bool fast_ = false;
+  static constexpr size_t kBatch = 256;
+  bool batch_ = false;  // collect_all at the top level: sub-aggregations get blocks
+  uint32_t batch_docs_[kBatch], batch_ords_[kBatch];
+  size_t batch_n_ = 0;
+  bool has_cached_ord_ = false;  // the last (owner, key) → ordinal
+  uint32_t cached_owner_ = 0, cached_ord_ = 0;
+  uint64_t cached_key_ = 0;
+  bool fast_ = false;         // top level, no sub-aggregations: count by binary search
+  bool sorted_walk_ = false;  // top level: a sorted column is walked bucket by bucket
   std::string field_format_;
   std::optional<DateRounding> rounding_;
   std::optional<uint64_t> ext_min_, ext_max_;

@@ -163,6 +163,92 @@ TEST_F(AggregationTest, DateHistogramAcrossDaylightSavingTime) {
       R"({"key_as_string":"2024-04-01T00:00:00.000+02:00","key":1711922400000,"doc_count":1}]}})");
 }
 
+// A top-level date histogram on a time-ordered column walks its docs bucket by bucket
+// and hands its sub-aggregations blocks; the same histogram under a match-all filter
+// takes the per-doc path. Both answers are identical, across DST and with deletes.
+TEST_F(AggregationTest, SortedDateHistogramWithSubAggregationsEqualsPerDocPath) {
+  IndexSettings settings;
+  settings.refresh_interval = std::chrono::milliseconds(0);
+  auto m = parse_mapping(json::parse(
+      R"({"properties":{"t":{"type":"date"},"v":{"type":"double"},"k":{"type":"keyword"}}})"));
+  auto idx = Index::create_in_memory("sorted", *m, settings);
+  ASSERT_TRUE(idx.ok());
+  std::mt19937 rng(5);
+  int64_t t = 1711670400000;  // 2024-03-29T00:00Z, across Paris's DST change
+  for (int i = 0; i < 3000; ++i) {
+    t += static_cast<int64_t>(rng() % 400000);
+    json::object doc{
+        {"t", t}, {"v", double(rng() % 1000) / 4}, {"k", "k" + std::to_string(rng() % 50)}};
+    ASSERT_TRUE((*idx)->index_doc(json::serialize(doc), std::to_string(i)).ok());
+    if (i % 1000 == 999) ASSERT_TRUE((*idx)->refresh().ok());
+  }
+  for (int i = 0; i < 3000; i += 11) ASSERT_TRUE((*idx)->delete_doc(std::to_string(i)).ok());
+  ASSERT_TRUE((*idx)->refresh().ok());
+  const std::string histogram =
+      R"({"date_histogram":{"field":"t","calendar_interval":"hour","time_zone":"Europe/Paris"},
+          "aggs":{"sum":{"sum":{"field":"v"}},"keys":{"cardinality":{"field":"k"}}}})";
+  auto run = [&](const std::string& aggs) {
+    auto req = parse_es_json(R"({"size":0,"aggs":)" + aggs + "}");
+    EXPECT_TRUE(req.ok());
+    auto resp = (*idx)->search(*req);
+    EXPECT_TRUE(resp.ok());
+    return resp.ok() ? json::value(*resp->aggregations) : json::value();
+  };
+  const json::value walked = run(R"({"h":)" + histogram + "}");
+  const json::value per_doc =
+      run(R"({"f":{"filter":{"match_all":{}},"aggs":{"h":)" + histogram + "}}}");
+  ASSERT_TRUE(walked.is_object() && per_doc.is_object());
+  EXPECT_GT(walked.at("h").at("buckets").as_array().size(), 100u);
+  EXPECT_EQ(to_json_text(walked.at("h")), to_json_text(per_doc.at("f").at("h")));
+}
+
+// Over 100,000 matched docs the top-level aggregations are collected on two threads:
+// the answer equals each aggregation run alone (one thread), key order included.
+TEST(ParallelAggregationTest, TwoThreadsEqualOneAggregationAtATime) {
+  IndexSettings settings;
+  settings.refresh_interval = std::chrono::milliseconds(0);
+  auto m = parse_mapping(json::parse(
+      R"({"properties":{"t":{"type":"date"},"v":{"type":"double"},"k":{"type":"keyword"}}})"));
+  auto idx = Index::create_in_memory("parallel", *m, settings);
+  ASSERT_TRUE(idx.ok());
+  std::mt19937 rng(9);
+  std::vector<BulkItem> batch;
+  for (int i = 0; i < 120000; ++i) {
+    BulkItem item;
+    item.source = R"({"t":)" + std::to_string(1704067200000 + int64_t(rng() % 90) * 86400000) +
+                  R"(,"v":)" + std::to_string(rng() % 1000) + R"(,"k":"k)" +
+                  std::to_string(rng() % 300) + R"("})";
+    batch.push_back(std::move(item));
+    if (batch.size() == 20000) {
+      ASSERT_TRUE((*idx)->bulk(batch).ok());
+      ASSERT_TRUE((*idx)->refresh().ok());
+      batch.clear();
+    }
+  }
+  const std::vector<std::pair<std::string, std::string>> aggs = {
+      {"sum", R"({"sum":{"field":"v"}})"},
+      {"keys", R"({"cardinality":{"field":"k"}})"},
+      {"by_key",
+       R"({"terms":{"field":"k","size":20,"order":{"s":"desc"}},"aggs":{"s":{"sum":{"field":"v"}}}})"},
+      {"days",
+       R"({"date_histogram":{"field":"t","calendar_interval":"week"},"aggs":{"c":{"cardinality":{"field":"k"}}}})"},
+      {"stats", R"({"stats":{"field":"v"}})"},
+  };
+  auto run = [&](const std::string& body) {
+    auto resp = (*idx)->search(*parse_es_json(R"({"size":0,"aggs":{)" + body + "}}"));
+    EXPECT_TRUE(resp.ok());
+    return resp.ok() ? json::value(*resp->aggregations) : json::value();
+  };
+  std::string all;
+  json::object expected;
+  for (const auto& [name, body] : aggs) {
+    all += (all.empty() ? "" : ",") + ("\"" + name + "\":" + body);
+    expected[name] = run("\"" + name + "\":" + body).at(name);
+  }
+  for (int round = 0; round < 3; ++round)
+    EXPECT_EQ(to_json_text(run(all)), to_json_text(json::value(expected)));
+}
+
 TEST_F(AggregationTest, HistogramRangeAndDateRange) {
   EXPECT_EQ(aggs(R"({"size":0,"aggs":{"h":{"histogram":{"field":"price","interval":10}}}})"),
             R"({"h":{"buckets":[{"key":0.0,"doc_count":1},{"key":10.0,"doc_count":0},)"
