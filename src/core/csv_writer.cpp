@@ -1,6 +1,8 @@
 // RFC 4180 cells with the formula guard.
 #include "core/csv_writer.h"
 
+#include "util/byte_search.h"
+
 namespace comptoir {
 
 namespace {
@@ -20,11 +22,17 @@ bool starts_formula(std::string_view v) {
   }
 }
 
+// Does the cell hold a comma, a quote, CR or LF?
+bool needs_quotes(std::string_view v) {
+  const char* end = v.data() + v.size();
+  return find_byte<false, ',', '"', '\r', '\n'>(v.data(), end) != end;
+}
+
 }  // namespace
 
 void append_csv_cell(std::string& out, std::string_view value) {
   const bool guard = starts_formula(value);
-  const bool quote = value.find_first_of(",\"\r\n") != std::string_view::npos;
+  const bool quote = needs_quotes(value);
   if (!quote) {
     if (guard) out.push_back('\'');
     out.append(value);

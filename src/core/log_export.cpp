@@ -4,14 +4,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <optional>
 
 #include "core/csv_writer.h"
-#include "util/json_text.h"
 
 namespace comptoir {
-
-namespace json = boost::json;
 
 namespace {
 
@@ -42,26 +38,9 @@ std::string lower(std::string_view s) {
 }
 
 Error bad_columns(std::string problem) {
-  return Error::invalid_fields("invalid columns: " + problem, {{"columns", std::move(problem)}});
-}
-
-// A source value by key, else by dotted path through nested objects.
-const json::value* source_value(const json::value& source, const std::string& name) {
-  const json::object* o = source.if_object();
-  if (o == nullptr) return nullptr;
-  if (auto it = o->find(name); it != o->end()) return &it->value();
-  const json::value* v = &source;
-  size_t start = 0;
-  while (start <= name.size()) {
-    const size_t dot = std::min(name.find('.', start), name.size());
-    const json::object* obj = v->if_object();
-    if (obj == nullptr) return nullptr;
-    auto it = obj->find(std::string_view(name).substr(start, dot - start));
-    if (it == obj->end()) return nullptr;
-    v = &it->value();
-    start = dot + 1;
-  }
-  return v;
+  // The message is made first: arguments are evaluated in no set order.
+  std::string message = "invalid columns: " + problem;
+  return Error::invalid_fields(std::move(message), {{"columns", std::move(problem)}});
 }
 
 }  // namespace
@@ -128,52 +107,24 @@ Result<std::unique_ptr<LogCsvExport>> LogCsvExport::open(LogSearch& logs, const 
       new LogCsvExport(std::move(*cursor), std::move(columns), std::move(*first)));
 }
 
-void LogCsvExport::append_page(std::string& out) {
-  static const json::value kEmpty = json::object();
-  std::vector<std::string> values(columns_.size());
-  std::vector<std::string_view> cells(columns_.size());
+Status LogCsvExport::append_page(std::string& out) {
   for (const auto& hit : page_) {
-    const json::value& source = hit.source ? *hit.source : kEmpty;
-    for (size_t i = 0; i < columns_.size(); ++i) {
-      const ExportColumn& c = columns_[i];
-      switch (c.kind) {
-        case ExportColumn::Kind::kLogField:
-          values[i] = log_field(source, c.field).value_or("");
-          break;
-        case ExportColumn::Kind::kId:
-          values[i] = hit.id;
-          break;
-        case ExportColumn::Kind::kIndex:
-          values[i] = hit.index;
-          break;
-        case ExportColumn::Kind::kSourceField: {
-          const json::value* v = source_value(source, c.name);
-          if (v == nullptr || v->is_null()) {
-            values[i].clear();
-          } else if (const json::string* s = v->if_string()) {
-            values[i].assign(s->data(), s->size());
-          } else {
-            values[i] = to_json_text(*v);
-          }
-          break;
-        }
-      }
-      cells[i] = values[i];
-    }
-    append_csv_row(out, cells);
+    COMPTOIR_TRY(row_.read(hit));
+    append_csv_row(out, row_.cells());
     ++rows_;
   }
+  return {};
 }
 
 Result<bool> LogCsvExport::next(std::string& out) {
   if (!header_written_) {
     std::vector<std::string_view> headers;
-    for (const auto& c : columns_) headers.push_back(c.header);
+    for (const auto& c : row_.columns()) headers.push_back(c.header);
     append_csv_row(out, headers);
     header_written_ = true;
   }
   if (finished_) return false;
-  append_page(out);
+  COMPTOIR_TRY(append_page(out));
   auto page = cursor_->next_page();
   COMPTOIR_TRY(page);
   page_ = std::move(*page);

@@ -3,6 +3,7 @@
 // `comptoir export` write each piece before asking for the next. Rows come from a
 // scan (SearchBackend::scan), newest first like a default search; the header is
 // `Timestamp,Level,Service,Message,User` unless other columns are chosen. Cells are
+// read by export_row (from the stored source text when the backend hands it over) and
 // written by csv_writer (RFC 4180, formula guard).
 #pragma once
 
@@ -12,19 +13,11 @@
 #include <string_view>
 #include <vector>
 
-#include "core/log_row.h"
+#include "core/export_row.h"
 #include "core/log_search.h"
 #include "util/result.h"
 
 namespace comptoir {
-
-struct ExportColumn {
-  enum class Kind { kLogField, kId, kIndex, kSourceField };
-  Kind kind = Kind::kLogField;
-  LogField field = LogField::kTimestamp;  // kLogField
-  std::string name;                       // kSourceField: the source key or dotted path
-  std::string header;
-};
 
 inline constexpr size_t kMaxExportColumns = 50;
 
@@ -52,12 +45,12 @@ class LogCsvExport {
  private:
   LogCsvExport(std::unique_ptr<ScanCursor> cursor, std::vector<ExportColumn> columns,
                std::vector<engine::SearchHit> first_page)
-      : cursor_(std::move(cursor)), columns_(std::move(columns)), page_(std::move(first_page)) {}
+      : cursor_(std::move(cursor)), row_(std::move(columns)), page_(std::move(first_page)) {}
 
-  void append_page(std::string& out);
+  Status append_page(std::string& out);
 
   std::unique_ptr<ScanCursor> cursor_;
-  std::vector<ExportColumn> columns_;
+  ExportRow row_;
   std::vector<engine::SearchHit> page_;
   bool header_written_ = false;
   bool finished_ = false;

@@ -1,18 +1,13 @@
 // Reading the five displayed fields of a log source.
 #include "core/log_row.h"
 
-#include <span>
-#include <string_view>
-
 #include "util/json_text.h"
 
 namespace comptoir {
 
 namespace json = boost::json;
 
-namespace {
-
-std::span<const std::string_view> spellings(LogField field) {
+std::span<const std::string_view> log_field_keys(LogField field) {
   static constexpr std::string_view kTimestamp[] = {"@timestamp", "timestamp", "Timestamp"};
   static constexpr std::string_view kLevel[] = {"Level", "level", "severity"};
   static constexpr std::string_view kService[] = {"Service", "service", "source"};
@@ -33,6 +28,8 @@ std::span<const std::string_view> spellings(LogField field) {
   return {};
 }
 
+namespace {
+
 json::value as_json(const std::optional<std::string>& v) {
   return v ? json::value(*v) : json::value(nullptr);
 }
@@ -42,7 +39,7 @@ json::value as_json(const std::optional<std::string>& v) {
 std::optional<std::string> log_field(const json::value& source, LogField field) {
   const json::object* o = source.if_object();
   if (o == nullptr) return std::nullopt;
-  for (std::string_view name : spellings(field)) {
+  for (std::string_view name : log_field_keys(field)) {
     auto it = o->find(name);
     if (it == o->end() || it->value().is_null()) continue;
     if (const json::string* s = it->value().if_string()) return std::string(*s);

@@ -9,13 +9,19 @@
 #include <boost/json/value.hpp>
 
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 
 #include "engine/dsl/search_response.h"
 
 namespace comptoir {
 
 enum class LogField { kTimestamp, kLevel, kService, kMessage, kUser };
+
+// The source keys `field` is read from, the first present and not null winning: the
+// canonical name, then the spellings of other tools.
+std::span<const std::string_view> log_field_keys(LogField field);
 
 // The value of `field` in a log source: a string as is, a number or boolean as its
 // JSON text; nullopt when absent or null.

@@ -144,6 +144,7 @@ Result<std::unique_ptr<ScanCursor>> LogSearch::scan(const LogFilters& filters, i
   request.query = std::move(*query);
   request.sort = sort_for(*find_sort("@timestamp"), engine::SortOrder::kDesc);
   request.page_size = page_size;
+  request.source_text = true;  // exports read a few fields: no tree per hit
   return backend_.scan(kLogIndices, request);
 }
 

@@ -64,7 +64,8 @@ class LogSearch {
 
   Result<LogSearchPage> search(const LogSearchRequest& request);
 
-  // Every event matching `filters`, newest first (the order of a default search).
+  // Every event matching `filters`, newest first (the order of a default search). Hits
+  // carry their source as text (SearchHit::source_text) when the backend can.
   Result<std::unique_ptr<ScanCursor>> scan(const LogFilters& filters, int64_t page_size);
 
   const ingest::TimeZone& zone() const { return zone_; }

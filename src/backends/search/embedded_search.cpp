@@ -15,6 +15,7 @@ class SnapshotScanCursor final : public ScanCursor {
   SnapshotScanCursor(std::vector<engine::SnapshotPtr> snapshots, const ScanRequest& request)
       : snapshots_(std::move(snapshots)), request_(first_scan_page(request)) {
     options_.now_ms = engine::now_epoch_ms();
+    options_.source_text = request.source_text;
   }
 
   Result<std::vector<engine::SearchHit>> next_page() override {

@@ -30,6 +30,9 @@ struct ScanRequest {
   std::vector<engine::SortField> sort;  // a `_doc` tiebreaker is appended when missing
   engine::SourceFilter source;          // which parts of _source to fetch
   int64_t page_size = 1000;             // hits per page, 1 to 10,000
+  // Hits may carry the stored _source text (SearchHit::source_text) instead of a parsed
+  // tree; the embedded engine does, a cluster keeps filling `source`.
+  bool source_text = false;
 };
 
 class ScanCursor {

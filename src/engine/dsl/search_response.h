@@ -19,7 +19,11 @@ struct SearchHit {
   std::string id;
   std::optional<double> score;               // null when sorting by a field without track_scores
   std::optional<boost::json::value> source;  // absent when _source is disabled
-  std::vector<JsonScalar> sort;              // present when the request sorted
+  // Instead of `source`, the stored _source text as indexed, when the search was asked
+  // for it (SearchOptions::source_text, for exports that read a few fields of many hits).
+  // Not written by to_es_json().
+  std::optional<std::string> source_text;
+  std::vector<JsonScalar> sort;  // present when the request sorted
   bool operator==(const SearchHit&) const = default;
 };
 

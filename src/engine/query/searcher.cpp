@@ -631,6 +631,8 @@ Result<SearchResponse> execute_search(const std::vector<SnapshotPtr>& indices,
   }
   std::vector<Candidate> ranked = collector.ranked();
   StoredBlockCache block_cache;
+  if (ranked.size() > static_cast<size_t>(request.from))
+    resp.hits.reserve(ranked.size() - static_cast<size_t>(request.from));
   for (size_t i = static_cast<size_t>(request.from); i < ranked.size(); ++i) {
     const Candidate& c = ranked[i];
     const IndexSnapshot& snap = *indices[c.index];
@@ -645,12 +647,15 @@ Result<SearchResponse> execute_search(const std::vector<SnapshotPtr>& indices,
          std::any_of(request.sort.begin(), request.sort.end(),
                      [](const SortField& f) { return f.field == "_score"; })))
       hit.score = score_to_double(c.score);
-    if (request.source.fetch) {
+    const bool unfiltered = request.source.includes.empty() && request.source.excludes.empty();
+    if (request.source.fetch && options.source_text && unfiltered) {
+      hit.source_text = std::move(stored->source);
+    } else if (request.source.fetch) {
       boost::system::error_code ec;
       json::value src = json::parse(stored->source, ec);
       if (ec) return Error::corruption("stored _source is not JSON for [" + hit.id + "]");
       // Unfiltered sources move into the hit (a copy costs as much as the parse).
-      if (request.source.includes.empty() && request.source.excludes.empty()) {
+      if (unfiltered) {
         hit.source = std::move(src);
       } else {
         hit.source = filter_source(src, request.source);
@@ -659,6 +664,7 @@ Result<SearchResponse> execute_search(const std::vector<SnapshotPtr>& indices,
     if (!request.sort.empty()) {
       uint64_t global = c.doc;
       for (uint32_t s = 0; s < c.segment; ++s) global += snap.segments[s].reader->doc_count();
+      hit.sort.reserve(collector.sorts().size());
       for (size_t s = 0; s < collector.sorts().size(); ++s)
         hit.sort.push_back(key_to_json(c.keys[s], collector.sorts()[s], c.score, global));
     }

@@ -17,6 +17,9 @@ namespace comptoir::engine {
 
 struct SearchOptions {
   std::optional<int64_t> now_ms;  // clock for date math; default: the system clock
+  // Hits carry the stored _source text (SearchHit::source_text) instead of a parsed tree,
+  // unless the request filters the source.
+  bool source_text = false;
 };
 
 int64_t now_epoch_ms();

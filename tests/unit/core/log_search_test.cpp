@@ -11,6 +11,7 @@
 #include "backends/search/embedded_search.h"
 #include "backends/store/sqlite_store.h"
 #include "core/upload_service.h"
+#include "portable_scan.h"
 #include "util/random_id.h"
 
 namespace comptoir {
@@ -23,38 +24,6 @@ constexpr std::string_view kLogs =
     "2025-12-23T23:59:59Z,WARN,cart-service,Slow response,user789\n"
     "2025-12-24T00:00:00Z,ERROR,Payment-Service,Card declined,user999\n"
     "2025-12-22T22:30:00Z,INFO,auth-service,Session (renewed) * star \\ back,user1\n";
-
-// Every call but scan() goes to the embedded engine: scan() is SearchBackend's
-// default, the portable search_after cursor.
-class PortableScan final : public SearchBackend {
- public:
-  explicit PortableScan(SearchBackend& inner) : inner_(inner) {}
-  std::string_view backend_name() const override { return "portable"; }
-  Status ping() override { return {}; }
-  Status ensure_index(std::string_view i, const boost::json::value& m) override {
-    return inner_.ensure_index(i, m);
-  }
-  Result<BulkOutcome> bulk_index(std::string_view i, std::span<const std::string> s) override {
-    return inner_.bulk_index(i, s);
-  }
-  Result<engine::SearchResponse> search(std::string_view e,
-                                        const engine::SearchRequest& r) override {
-    return inner_.search(e, r);
-  }
-  Result<int64_t> count(std::string_view e, const std::optional<engine::Query>& q) override {
-    return inner_.count(e, q);
-  }
-  Result<int64_t> delete_by_query(std::string_view e, const engine::Query& q) override {
-    return inner_.delete_by_query(e, q);
-  }
-  Result<std::vector<IndexSummary>> list_indices(std::string_view e) override {
-    return inner_.list_indices(e);
-  }
-  Status delete_index(std::string_view n) override { return inner_.delete_index(n); }
-
- private:
-  SearchBackend& inner_;
-};
 
 class LogSearchTest : public ::testing::Test {
  protected:
@@ -286,7 +255,8 @@ TEST_F(LogSearchTest, EmbeddedScanReadsOnePointInTime) {
     auto page = (*cursor)->next_page();
     ASSERT_TRUE(page.ok());
     if (page->empty()) break;
-    for (const auto& h : *page) EXPECT_NE(h.source->at("User").as_string(), "late");
+    for (const auto& h : *page)  // scans hand over the stored text
+      EXPECT_NE(boost::json::parse(*h.source_text).at("User").as_string(), "late");
     total += page->size();
   }
   EXPECT_EQ(total, 5u);

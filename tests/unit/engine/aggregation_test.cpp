@@ -180,7 +180,9 @@ TEST_F(AggregationTest, SortedDateHistogramWithSubAggregationsEqualsPerDocPath) 
     json::object doc{
         {"t", t}, {"v", double(rng() % 1000) / 4}, {"k", "k" + std::to_string(rng() % 50)}};
     ASSERT_TRUE((*idx)->index_doc(json::serialize(doc), std::to_string(i)).ok());
-    if (i % 1000 == 999) ASSERT_TRUE((*idx)->refresh().ok());
+    if (i % 1000 == 999) {
+      ASSERT_TRUE((*idx)->refresh().ok());
+    }
   }
   for (int i = 0; i < 3000; i += 11) ASSERT_TRUE((*idx)->delete_doc(std::to_string(i)).ok());
   ASSERT_TRUE((*idx)->refresh().ok());

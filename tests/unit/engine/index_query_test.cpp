@@ -279,7 +279,9 @@ TEST(SingleTermScoringTest, SkippingEqualsFullRanking) {
     for (int w = 0; w < len; ++w) msg += std::string(words[rng() % 5]) + " ";
     json::object doc{{"Message", msg}};
     ASSERT_TRUE((*idx)->index_doc(json::serialize(doc), std::to_string(d)).ok());
-    if (d % 700 == 699) ASSERT_TRUE((*idx)->refresh().ok());
+    if (d % 700 == 699) {
+      ASSERT_TRUE((*idx)->refresh().ok());
+    }
   }
   for (int d = 0; d < 3000; d += 7) ASSERT_TRUE((*idx)->delete_doc(std::to_string(d)).ok());
   ASSERT_TRUE((*idx)->refresh().ok());
