@@ -244,6 +244,11 @@ Status DocumentParser::add_value(Ctx& ctx, const std::string& path, simdjson::do
     }
     if (storage_kind(f.type) == StorageKind::kDouble) {
       if (f.type == FieldType::kFloat || f.type == FieldType::kHalfFloat) d = double(float(d));
+      if (!std::isfinite(d))  // 1E300 as a float: rejected as Elasticsearch does
+        return parse_error(f.name, f.type, ctx.id, v,
+                           "[" + std::string(field_type_name(f.type)) +
+                               "] supports only finite values, but got [" +
+                               (d > 0 ? "Infinity" : "-Infinity") + "]");
       out.doubles.push_back(d);
       return {};
     }

@@ -4,6 +4,7 @@
 
 #include "engine/dsl/dsl_error.h"
 #include "engine/index/document_parser.h"
+#include "engine/index/index.h"
 #include "engine/schema/date_format.h"
 #include "engine/schema/mapping.h"
 
@@ -116,6 +117,25 @@ TEST(MappingTest, IgnoreAboveAndCoercion) {
     }
   }
   EXPECT_FALSE(p.parse(R"({"i":3000000000})", "2", *m).ok());  // out of integer range
+}
+
+// A number beyond a float's range in a float field (dynamic numbers are floats) is a
+// per-document error, as in Elasticsearch; the index keeps working.
+TEST(MappingTest, NonFiniteFloatsAreRejected) {
+  IndexSettings settings;
+  settings.refresh_interval = std::chrono::milliseconds(0);
+  auto idx = Index::create_in_memory("floats", Mapping{}, settings);
+  ASSERT_TRUE(idx.ok());
+  auto bad = (*idx)->index_doc(R"({"big":1E300})", "1");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("supports only finite values, but got [Infinity]"),
+            std::string::npos)
+      << bad.error().message;
+  EXPECT_EQ((*idx)->mapping()->find("big"), nullptr);
+  EXPECT_FALSE((*idx)->index_doc(R"({"big":1.5,"neg":-1E300})", "2").ok());
+  ASSERT_TRUE((*idx)->index_doc(R"({"big":1.5})", "3").ok());
+  ASSERT_TRUE((*idx)->refresh().ok());
+  EXPECT_EQ(*(*idx)->count(std::nullopt), 1);
 }
 
 TEST(MappingTest, DatesAndDateMath) {
