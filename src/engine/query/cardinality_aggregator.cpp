@@ -1,5 +1,6 @@
 // The `cardinality` aggregation: distinct values per parent bucket, exact up to
-// precision_threshold (default 3000, at most 40000) and HyperLogLog above it. Keyword
+// precision_threshold (default 3000, at most 40000) and HyperLogLog above it; at the top
+// level (one counter) exact up to 1,000,000 values whatever the threshold. Keyword
 // values are hashed once per segment ordinal; at the top level the segment's distinct
 // ordinals are first gathered in a bit set, so 10M documents with a few thousand
 // users cost 10M ordinal reads and a few thousand hashes.
@@ -34,6 +35,9 @@ class CardinalityAggregator final : public Aggregator {
     }
     threshold_ = static_cast<uint64_t>(
         std::min<int64_t>(std::max<int64_t>(spec_.precision_threshold, 0), kMaxPrecisionThreshold));
+    // At the top level there is one counter: it stays exact far beyond the threshold
+    // (docs/compat.md), so totals such as distinct orders or customers are exact.
+    if (top_) threshold_ = std::max(threshold_, kTopLevelExactValues);
     if (!std::holds_alternative<std::monostate>(spec_.missing)) {
       const JsonScalar& m = spec_.missing;
       if (const int64_t* i = std::get_if<int64_t>(&m)) {
@@ -202,6 +206,7 @@ class CardinalityAggregator final : public Aggregator {
   std::vector<uint64_t> seg_hashes_;
   std::vector<bool> hashed_, seen_;
   static constexpr size_t kBitsBudgetWords = size_t{1} << 20;  // 8 MiB of bit sets
+  static constexpr uint64_t kTopLevelExactValues = 1000000;    // at most 16 MiB of hashes
   std::vector<std::vector<uint64_t>> bits_;                    // by owner, this segment
   size_t bits_words_ = 0;
 };

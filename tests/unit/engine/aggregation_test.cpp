@@ -317,6 +317,44 @@ TEST_F(AggregationTest, CardinalityPercentilesAndTopHits) {
       R"({"_index":"logs","_id":"3","_score":null,"_source":{"Level":"ERROR"},"sort":[1704274200000]}]}}}]}})");
 }
 
+// Top-level cardinality is exact far beyond precision_threshold (one counter; a
+// deliberate difference in docs/compat.md): 60,000 distinct orders count as 60,000,
+// keyword or number. Under a bucket the threshold applies as in Elasticsearch.
+TEST(TopLevelCardinalityTest, ExactBeyondThePrecisionThreshold) {
+  IndexSettings settings;
+  settings.refresh_interval = std::chrono::milliseconds(0);
+  auto idx = Index::create_in_memory("orders", Mapping{}, settings);
+  ASSERT_TRUE(idx.ok());
+  std::vector<BulkItem> batch;
+  for (int i = 0; i < 120000; ++i) {  // two lines per order, in three segments
+    BulkItem item;
+    item.source = R"({"order":"INV)" + std::to_string(i / 2) + R"(","n":)" + std::to_string(i / 2) +
+                  R"(,"g":")" + (i % 4 < 2 ? "a" : "b") + R"("})";
+    batch.push_back(std::move(item));
+    if (batch.size() == 40000) {
+      ASSERT_TRUE((*idx)->bulk(batch).ok());
+      ASSERT_TRUE((*idx)->refresh().ok());
+      batch.clear();
+    }
+  }
+  auto value_of = [&](const std::string& aggs, const std::vector<std::string>& path) {
+    auto resp = (*idx)->search(*parse_es_json(R"({"size":0,"aggs":)" + aggs + "}"));
+    EXPECT_TRUE(resp.ok());
+    json::value v = resp.ok() ? json::value(*resp->aggregations) : json::value();
+    for (const auto& p : path) v = v.is_object() ? v.at(p) : v.as_array().at(std::stoul(p));
+    return v.to_number<int64_t>();
+  };
+  EXPECT_EQ(value_of(R"({"o":{"cardinality":{"field":"order.keyword","precision_threshold":100}}})",
+                     {"o", "value"}),
+            60000);
+  EXPECT_EQ(value_of(R"({"o":{"cardinality":{"field":"n"}}})", {"o", "value"}), 60000);
+  // Under a bucket: 30,000 distinct per bucket, a HyperLogLog estimate above 100.
+  const int64_t bucketed = value_of(
+      R"({"g":{"terms":{"field":"g.keyword"},"aggs":{"o":{"cardinality":{"field":"order.keyword","precision_threshold":100}}}}})",
+      {"g", "buckets", "0", "o", "value"});
+  EXPECT_NEAR(double(bucketed), 30000.0, 30000.0 * 0.03);
+}
+
 TEST_F(AggregationTest, SubAggregationsToAnyDepthAndMeta) {
   EXPECT_EQ(
       aggs(
