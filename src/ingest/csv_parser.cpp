@@ -1,4 +1,7 @@
-// CSV → documents: header, column kinds, rows.
+// CSV → documents: header, column kinds, rows. Everything a column needs is worked
+// out once per file (its kind, its name as JSON text, the canonical key it is
+// spelled like, the roles it plays); a row is then its cells as typed values,
+// normalised by column position and written straight into the document's text.
 #include "ingest/csv_parser.h"
 
 #include <string>
@@ -9,12 +12,11 @@
 
 #include "ingest/csv_reader.h"
 #include "ingest/log_fields.h"
+#include "ingest/record_document.h"
 #include "ingest/sales_fields.h"
 #include "ingest/typed_value.h"
 
 namespace comptoir::ingest {
-
-namespace json = boost::json;
 
 namespace {
 
@@ -78,25 +80,30 @@ Status parse_csv(std::string_view text, const TimeContext& time, DocumentEmitter
   std::vector<std::string_view> name_views(names.begin(), names.end());
   const SalesFieldMap sales = SalesFieldMap::resolve(name_views);
   const LogFieldMap logs = LogFieldMap::resolve(name_views);
-  const bool is_sales = sales.layout() != SalesLayout::kNone;
-  out.summary().kind = is_sales ? DocumentKind::kSalesLine : DocumentKind::kLogEvent;
+  out.summary().kind =
+      sales.layout() != SalesLayout::kNone ? DocumentKind::kSalesLine : DocumentKind::kLogEvent;
 
-  // Pass 1: one kind per column over the rows pass 2 will accept.
+  // Pass 1: one kind per column over the rows pass 2 will accept, until every
+  // column is text (no row can change that).
   std::vector<ValueKind> kinds(columns, ValueKind::kEmpty);
-  for (;;) {
+  size_t open_columns = columns;  // not text yet
+  while (open_columns > 0) {
     const auto status = reader.next(record);
     if (status == CsvReader::Status::kEnd) break;
     if (status == CsvReader::Status::kError || record.blank()) continue;
     if (!row_problem(record, columns, max_field).empty()) continue;
     const size_t n = std::min(columns, record.fields.size());
     for (size_t i = 0; i < n; ++i) {
-      if (kinds[i] != ValueKind::kText)
-        kinds[i] = widen(kinds[i], classify_value(record.fields[i]));
+      if (kinds[i] == ValueKind::kText) continue;
+      kinds[i] = widen(kinds[i], classify_value(record.fields[i]));
+      open_columns -= kinds[i] == ValueKind::kText;
     }
   }
 
-  // Pass 2: documents. Keys are built once.
-  std::vector<json::string> keys(names.begin(), names.end());
+  // Pass 2: documents.
+  FieldNames fields;
+  fields.assign(name_views);
+  std::vector<FieldValue> values(columns);
   reader = after_header;
   for (;;) {
     const auto status = reader.next(record);
@@ -113,25 +120,19 @@ Status parse_csv(std::string_view text, const TimeContext& time, DocumentEmitter
       out.reject(record.line, std::move(problem));
       continue;
     }
-    json::object doc(columns + 12, out.storage());
     const size_t n = std::min(columns, record.fields.size());
     for (size_t i = 0; i < n; ++i) {
       const std::string_view cell = record.fields[i];
-      if (cell.empty()) continue;
-      doc.insert_or_assign(keys[i], typed_value(cell, kinds[i], out.storage()));
-    }
-    if (is_sales) {
-      auto t = normalize_sales_document(doc, sales, time);
-      if (!t.ok()) {
-        out.reject(record.line, t.error().message);
-        continue;
+      if (cell.empty()) {
+        values[i].set_absent();
+      } else {
+        set_typed_value(values[i], cell, kinds[i]);
       }
-      COMPTOIR_TRY(out.emit_sales(std::move(doc)));
-    } else {
-      const LogTime t = normalize_log_document(doc, logs, time);
-      out.summary().timestamps_defaulted += t.defaulted;
-      COMPTOIR_TRY(out.emit_log(std::move(doc), t.time));
     }
+    for (size_t i = n; i < columns; ++i) values[i].set_absent();
+    COMPTOIR_TRY(emit_record(out, time, sales, logs, fields, values, [&](std::string reason) {
+      out.reject(record.line, std::move(reason));
+    }));
   }
   return {};
 }

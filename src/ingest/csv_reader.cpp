@@ -1,10 +1,12 @@
-// RFC 4180 tokenizer: a byte-class table for unquoted fields, memchr for quotes.
+// RFC 4180 tokenizer: the end of an unquoted field is found by a StopFinder, a
+// closing quote with memchr.
 #include "ingest/csv_reader.h"
 
-#include <array>
 #include <cstring>
 
 #include <fmt/format.h>
+
+#include "ingest/byte_scan.h"
 
 namespace comptoir::ingest {
 
@@ -13,7 +15,7 @@ namespace {
 // Line breaks in `s`: LF, and CR not followed by LF.
 uint64_t count_line_breaks(std::string_view s, char next_after) {
   uint64_t n = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
+  for (size_t i = find_first_of(s.data(), 0, s.size(), '\n', '\r', '\n'); i < s.size(); ++i) {
     if (s[i] == '\n') {
       ++n;
     } else if (s[i] == '\r') {
@@ -68,7 +70,8 @@ char sniff_csv_delimiter(std::string_view text) {
   return best;
 }
 
-CsvReader::CsvReader(std::string_view text, char delimiter) : text_(text), delim_(delimiter) {}
+CsvReader::CsvReader(std::string_view text, char delimiter)
+    : text_(text), delim_(delimiter), field_ends_(text, delimiter, '\n', '\r') {}
 
 void CsvReader::end_record(size_t& pos) {
   if (pos < text_.size()) {
@@ -78,9 +81,9 @@ void CsvReader::end_record(size_t& pos) {
   ++line_;
 }
 
-// At an opening quote. Leaves pos after the closing quote, or returns false at the
-// end of the text with the quote still open.
-bool CsvReader::read_quoted(size_t& pos) {
+// At an opening quote. Leaves pos after the closing quote and the field in `span`,
+// or returns false at the end of the text with the quote still open.
+bool CsvReader::read_quoted(size_t& pos, Span& span) {
   const size_t start = pos + 1;
   size_t i = start;
   bool escaped = false;
@@ -96,14 +99,14 @@ bool CsvReader::read_quoted(size_t& pos) {
     const std::string_view raw = text_.substr(start, at - start);
     line_ += count_line_breaks(raw, '"');
     if (!escaped) {
-      spans_.push_back({false, start, raw.size()});
+      span = {false, start, raw.size()};
     } else {
       const size_t off = scratch_.size();
       for (size_t k = 0; k < raw.size(); ++k) {
         scratch_.push_back(raw[k]);
         if (raw[k] == '"') ++k;  // the second quote of a doubled pair
       }
-      spans_.push_back({true, off, scratch_.size() - off});
+      span = {true, off, scratch_.size() - off};
     }
     pos = at + 1;
     return true;
@@ -112,57 +115,55 @@ bool CsvReader::read_quoted(size_t& pos) {
 
 CsvReader::Status CsvReader::next(CsvRecord& record) {
   record.fields.clear();
-  spans_.clear();
   scratch_.clear();
+  in_scratch_.clear();
   if (pos_ >= text_.size()) return Status::kEnd;
   record.line = line_;
   const size_t record_start = pos_;
   const uint64_t record_line = line_;
+  const char* const s = text_.data();
+  const size_t n = text_.size();
   size_t pos = pos_;
-
-  // Bytes that end an unquoted field.
-  static const std::array<bool, 256> kStops = [] {
-    std::array<bool, 256> t{};
-    t['\n'] = t['\r'] = true;
-    return t;
-  }();
+  auto ends_field = [&](char c) { return c == delim_ || c == '\n' || c == '\r'; };
 
   for (;;) {
-    if (pos < text_.size() && text_[pos] == '"') {
-      if (!read_quoted(pos)) {
+    if (pos < n && s[pos] == '"') {
+      Span span;
+      if (!read_quoted(pos, span)) {
         // Unterminated: drop this record, resume on the line after its first line.
         error_ = fmt::format("unterminated quoted field (the quote opens on line {})", record_line);
         size_t p = record_start;
-        while (p < text_.size() && text_[p] != '\n' && text_[p] != '\r') ++p;
+        while (p < n && s[p] != '\n' && s[p] != '\r') ++p;
         pos_ = p;
         line_ = record_line;
         end_record(pos_);
         return Status::kError;
       }
       // Text between the closing quote and the next delimiter is kept (lenient).
-      if (pos < text_.size() && text_[pos] != delim_ &&
-          !kStops[static_cast<unsigned char>(text_[pos])]) {
-        Span& last = spans_.back();
-        if (!last.in_scratch) {
+      if (pos < n && !ends_field(s[pos])) {
+        if (!span.in_scratch) {
           const size_t off = scratch_.size();
-          scratch_.append(text_.substr(last.offset, last.length));
-          last = {true, off, last.length};
+          scratch_.append(text_.substr(span.offset, span.length));
+          span = {true, off, span.length};
         }
-        while (pos < text_.size() && text_[pos] != delim_ &&
-               !kStops[static_cast<unsigned char>(text_[pos])]) {
-          scratch_.push_back(text_[pos++]);
-          ++last.length;
+        while (pos < n && !ends_field(s[pos])) {
+          scratch_.push_back(s[pos++]);
+          ++span.length;
         }
       }
+      if (span.in_scratch) {
+        // scratch_ may still move: the view is made once the record is complete.
+        in_scratch_.push_back({record.fields.size(), span.offset, span.length});
+        record.fields.emplace_back();
+      } else {
+        record.fields.push_back(text_.substr(span.offset, span.length));
+      }
     } else {
-      const size_t start = pos;
-      const char* p = text_.data() + pos;
-      const char* end = text_.data() + text_.size();
-      while (p != end && *p != delim_ && !kStops[static_cast<unsigned char>(*p)]) ++p;
-      pos = static_cast<size_t>(p - text_.data());
-      spans_.push_back({false, start, pos - start});
+      const size_t end = field_ends_.next(pos);
+      record.fields.push_back(text_.substr(pos, end - pos));
+      pos = end;
     }
-    if (pos < text_.size() && text_[pos] == delim_) {
+    if (pos < n && s[pos] == delim_) {
       ++pos;
       continue;
     }
@@ -170,10 +171,8 @@ CsvReader::Status CsvReader::next(CsvRecord& record) {
     break;
   }
   pos_ = pos;
-  record.fields.reserve(spans_.size());
-  for (const Span& s : spans_) {
-    record.fields.push_back(s.in_scratch ? std::string_view(scratch_).substr(s.offset, s.length)
-                                         : text_.substr(s.offset, s.length));
+  for (const ScratchField& f : in_scratch_) {
+    record.fields[f.field] = std::string_view(scratch_).substr(f.offset, f.length);
   }
   return Status::kRecord;
 }

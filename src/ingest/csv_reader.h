@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ingest/byte_scan.h"
+
 namespace comptoir::ingest {
 
 // The delimiter among , ; TAB | that splits the first lines into the most equal,
@@ -43,16 +45,22 @@ class CsvReader {
     size_t offset;
     size_t length;
   };
+  struct ScratchField {
+    size_t field;  // index in the record
+    size_t offset;
+    size_t length;
+  };
 
-  bool read_quoted(size_t& pos);
+  bool read_quoted(size_t& pos, Span& span);
   void end_record(size_t& pos);
 
   std::string_view text_;
   char delim_;
+  StopFinder field_ends_;  // delimiters and line breaks
   size_t pos_ = 0;
   uint64_t line_ = 1;
   std::string scratch_;
-  std::vector<Span> spans_;
+  std::vector<ScratchField> in_scratch_;
   std::string error_;
 };
 

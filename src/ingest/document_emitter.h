@@ -1,23 +1,15 @@
-// DocumentEmitter: the last step every parser shares. It stamps `source_file` and
-// `source_format`, picks the destination (the daily log index from the event time,
-// cached per day so a row costs no allocation for it, or the sales index), counts
-// documents per index, writes the document's JSON text into a reused buffer for the
-// sink, and records rejections in the summary and the sink.
-//
-// Parsers build each document in storage() (a monotonic arena): emit() consumes
-// the document and reject() drops it, and both then recycle the arena, so a value
-// built in storage() must not be used after the emit() or reject() that follows
-// it (destroying it later is fine: the arena's deallocation is a no-op, which
-// Boost.JSON's destructors skip).
+// DocumentEmitter: the last step every parser shares. It hands out the document
+// to write (a DocumentText whose source fields, `source_file` and `source_format`,
+// are already set), picks the destination (the daily log index from the event
+// time, cached per day so a row costs no allocation for it, or the sales index),
+// counts documents per index, sends the finished text to the sink, and records
+// rejections in the summary and the sink.
 #pragma once
 
-#include <memory>
 #include <string>
 #include <string_view>
 
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/object.hpp>
-
+#include "ingest/document_text.h"
 #include "ingest/ingest.h"
 #include "ingest/time_zone.h"
 
@@ -28,29 +20,28 @@ class DocumentEmitter {
   DocumentEmitter(DocumentSink& sink, IngestSummary& summary, const IngestOptions& options,
                   std::string_view source_format);
 
-  Status emit_log(boost::json::object&& doc, EpochMillis timestamp);
-  Status emit_sales(boost::json::object&& doc);
+  // A new document, replacing any document begun and not emitted.
+  DocumentText& begin() {
+    document_.begin();
+    return document_;
+  }
+  // The document begun.
+  DocumentText& document() { return document_; }
+  // Finish the document begun and send it.
+  Status emit_log(EpochMillis timestamp);
+  Status emit_sales();
   void reject(uint64_t line, std::string reason);
-
-  // Where the document being built should allocate.
-  const boost::json::storage_ptr& storage() const { return storage_; }
 
   IngestSummary& summary() { return summary_; }
   const IngestOptions& options() const { return options_; }
 
  private:
-  Status emit(DocumentKind kind, boost::json::object&& doc);
+  Status emit(DocumentKind kind);
 
   DocumentSink& sink_;
   IngestSummary& summary_;
   const IngestOptions& options_;
-  std::string source_file_;
-  std::string source_format_;
-  std::string source_members_;  // `"source_file":"…","source_format":"…"`, written once
-  std::unique_ptr<unsigned char[]> arena_buffer_;
-  boost::json::monotonic_resource arena_;
-  boost::json::storage_ptr storage_;
-  std::string text_;
+  DocumentText document_;
   int64_t cached_day_ = INT64_MIN;
   std::string cached_index_;
   uint64_t* cached_count_ = nullptr;

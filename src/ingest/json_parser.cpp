@@ -1,4 +1,5 @@
-// simdjson DOM parsing (SIMD, no exceptions) and flattening into boost::json.
+// simdjson DOM parsing (SIMD, no exceptions), each object flattened into a
+// FlatRecord and written straight into its document's text.
 #include "ingest/json_parser.h"
 
 #include <simdjson.h>
@@ -9,8 +10,11 @@
 
 #include <fmt/format.h>
 
+#include "ingest/flat_record.h"
 #include "ingest/log_fields.h"
+#include "ingest/record_document.h"
 #include "ingest/sales_fields.h"
+#include "ingest/simdjson_element.h"
 #include "ingest/text_encoding.h"
 
 namespace comptoir::ingest {
@@ -19,64 +23,6 @@ namespace json = boost::json;
 namespace dom = simdjson::dom;
 
 namespace {
-
-json::value to_value(dom::element el, const json::storage_ptr& sp);
-
-// The element as T; the caller has checked its type.
-template <typename T>
-T as(dom::element el) {
-  T v{};
-  if (el.get(v) != simdjson::SUCCESS) return T{};
-  return v;
-}
-
-// Adds the members of `obj` to `out`, names prefixed by `prefix` ("a.b.").
-void flatten_into(dom::object obj, std::string& prefix, json::object& out) {
-  for (dom::key_value_pair kv : obj) {
-    const size_t keep = prefix.size();
-    prefix.append(kv.key);
-    if (kv.value.type() == dom::element_type::OBJECT) {
-      prefix.push_back('.');
-      flatten_into(as<dom::object>(kv.value), prefix, out);
-    } else {
-      out.insert_or_assign(prefix, to_value(kv.value, out.storage()));
-    }
-    prefix.resize(keep);
-  }
-}
-
-json::object flatten(dom::object obj, const json::storage_ptr& sp) {
-  json::object out(sp);
-  std::string prefix;
-  flatten_into(obj, prefix, out);
-  return out;
-}
-
-json::value to_value(dom::element el, const json::storage_ptr& sp) {
-  switch (el.type()) {
-    case dom::element_type::ARRAY: {
-      json::array a(sp);
-      const auto items = as<dom::array>(el);
-      for (dom::element item : items) a.push_back(to_value(item, sp));
-      return a;
-    }
-    case dom::element_type::OBJECT:
-      return flatten(as<dom::object>(el), sp);
-    case dom::element_type::INT64:
-      return json::value(as<int64_t>(el), sp);
-    case dom::element_type::UINT64:
-      return json::value(as<uint64_t>(el), sp);
-    case dom::element_type::DOUBLE:
-      return json::value(as<double>(el), sp);
-    case dom::element_type::STRING:
-      return json::value(json::string_view(as<std::string_view>(el)), sp);
-    case dom::element_type::BOOL:
-      return json::value(as<bool>(el), sp);
-    case dom::element_type::NULL_VALUE:
-      break;
-  }
-  return json::value(nullptr, sp);
-}
 
 std::string describe(simdjson::error_code error, size_t max_depth) {
   if (error == simdjson::DEPTH_ERROR) {
@@ -189,55 +135,61 @@ class ElementLines {
   uint64_t line_ = 1;
 };
 
-// Normalises and emits one flattened object. The field map is resolved from the
-// first object and reused while the next objects have the same keys.
+// Normalises and emits one flattened object. The sales layout is read from the
+// first object; the log field map and the FieldNames are worked out again only
+// when an object's names differ from the previous one's.
 class ObjectEmitter {
  public:
   ObjectEmitter(const TimeContext& time, DocumentEmitter& out) : time_(time), out_(out) {}
 
   // An element of a JSON array: its line is found only if it is rejected.
-  Status emit(json::object&& doc, ElementLines& lines, size_t index) {
+  Status emit(const FlatRecord& record, ElementLines& lines, size_t index) {
     return emit_with(
-        std::move(doc), [&] { return lines.line_of(index - 1); },
+        record, [&] { return lines.line_of(index - 1); },
         [&] { return fmt::format("array element {}: ", index); });
   }
 
   // A whole document or an NDJSON line.
-  Status emit(json::object&& doc, uint64_t line) {
+  Status emit(const FlatRecord& record, uint64_t line) {
     return emit_with(
-        std::move(doc), [line] { return line; }, [] { return std::string(); });
+        record, [line] { return line; }, [] { return std::string(); });
   }
 
  private:
   // `line()` and `where()` (a prefix of the reason) are asked for only on a rejection.
   template <typename Line, typename Where>
-  Status emit_with(json::object&& doc, Line line, Where where) {
+  Status emit_with(const FlatRecord& record, Line line, Where where) {
     if (!resolved_) {
-      std::vector<std::string_view> names;
-      for (const auto& kv : doc) names.push_back(kv.key());
-      sales_ = SalesFieldMap::resolve(names);
+      sales_ = SalesFieldMap::resolve(record.names());
       resolved_ = true;
       out_.summary().kind = sales_.layout() != SalesLayout::kNone ? DocumentKind::kSalesLine
                                                                   : DocumentKind::kLogEvent;
     }
+    if (!known_names_ || record.signature() != signature_) learn_names(record);
+    return emit_record(
+        out_, time_, sales_, logs_, names_, record.values(),
+        [&](std::string reason) { out_.reject(line(), fmt::format("{}{}", where(), reason)); });
+  }
+
+  void learn_names(const FlatRecord& record) {
+    signature_.assign(record.signature());
+    known_names_ = true;
     if (sales_.layout() != SalesLayout::kNone) {
-      auto t = normalize_sales_document(doc, sales_, time_);
-      if (!t.ok()) {
-        out_.reject(line(), fmt::format("{}{}", where(), t.error().message));
-        return {};
-      }
-      return out_.emit_sales(std::move(doc));
+      sales_.locate(record.names());
+    } else {
+      logs_ = LogFieldMap::resolve(record.names());
     }
-    const LogFieldMap map = LogFieldMap::resolve(doc);
-    const LogTime t = normalize_log_document(doc, map, time_);
-    out_.summary().timestamps_defaulted += t.defaulted;
-    return out_.emit_log(std::move(doc), t.time);
+    names_.assign(record.names());
   }
 
   const TimeContext& time_;
   DocumentEmitter& out_;
   bool resolved_ = false;
   SalesFieldMap sales_;
+  bool known_names_ = false;
+  std::string signature_;  // of the names below
+  LogFieldMap logs_;
+  FieldNames names_;
 };
 
 // Where simdjson gave up is not reported by its DOM API; Boost.JSON's incremental
@@ -288,21 +240,22 @@ Status parse_json_document(std::string_view text, const TimeContext& time, Docum
         fmt::format("the file is not valid JSON{}{}", where.empty() ? "" : ": ", where));
   }
   ObjectEmitter emitter(time, out);
+  FlatRecord record;
 
   // The array to read: the root, or the one array of objects the root object holds.
   const size_t root_at = text.find_first_not_of(" \t\r\n");
   dom::array items;
   size_t array_at = root_at;
   if (root.type() == dom::element_type::ARRAY) {
-    items = as<dom::array>(root);
+    items = element_as<dom::array>(root);
   } else if (root.type() == dom::element_type::OBJECT) {
     int arrays_of_objects = 0;
     size_t member = 0, array_member = 0;
-    const auto root_object = as<dom::object>(root);
+    const auto root_object = element_as<dom::object>(root);
     for (dom::key_value_pair kv : root_object) {
       ++member;
       if (kv.value.type() != dom::element_type::ARRAY) continue;
-      const auto a = as<dom::array>(kv.value);
+      const auto a = element_as<dom::array>(kv.value);
       dom::element first;
       if (a.size() > 0 && !a.at(0).get(first) && first.type() == dom::element_type::OBJECT) {
         ++arrays_of_objects;
@@ -310,7 +263,10 @@ Status parse_json_document(std::string_view text, const TimeContext& time, Docum
         array_member = member - 1;
       }
     }
-    if (arrays_of_objects != 1) return emitter.emit(flatten(root_object, out.storage()), 1);
+    if (arrays_of_objects != 1) {
+      record.assign(root_object);
+      return emitter.emit(record, 1);
+    }
     array_at = ElementLines::member_value_offset(text, root_at, array_member);
   } else {
     return Error::invalid("the JSON file holds a single value, not objects");
@@ -325,7 +281,8 @@ Status parse_json_document(std::string_view text, const TimeContext& time, Docum
       continue;
     }
     // The line is only looked for when the element is rejected.
-    COMPTOIR_TRY(emitter.emit(flatten(as<dom::object>(item), out.storage()), lines, index));
+    record.assign(element_as<dom::object>(item));
+    COMPTOIR_TRY(emitter.emit(record, lines, index));
   }
   return {};
 }
@@ -338,7 +295,8 @@ Status parse_ndjson(std::string_view text, const TimeContext& time, DocumentEmit
     return Error::invalid(describe(error, max_depth));
   }
   ObjectEmitter emitter(time, out);
-  std::string padded;  // the line, with simdjson's padding after it
+  FlatRecord record;
+  std::string padded;  // a line near the end of the text, with simdjson's padding after it
   uint64_t line_no = 0;
   size_t pos = 0;
   while (pos < text.size()) {
@@ -362,10 +320,17 @@ Status parse_ndjson(std::string_view text, const TimeContext& time, DocumentEmit
                  fmt::format("line is {} bytes, over the limit of {}", line.size(), max_line));
       continue;
     }
-    padded.assign(line);
-    padded.resize(line.size() + simdjson::SIMDJSON_PADDING);
+    // simdjson reads up to SIMDJSON_PADDING bytes past the end, whatever they hold:
+    // the rest of the text serves, except near its end.
+    const char* json = line.data();
+    if (static_cast<size_t>(text.data() + text.size() - (line.data() + line.size())) <
+        simdjson::SIMDJSON_PADDING) {
+      padded.assign(line);
+      padded.resize(line.size() + simdjson::SIMDJSON_PADDING);
+      json = padded.data();
+    }
     dom::element el;
-    if (auto error = parser.parse(padded.data(), line.size(), false).get(el)) {
+    if (auto error = parser.parse(json, line.size(), false).get(el)) {
       out.reject(line_no, describe(error, max_depth));
       continue;
     }
@@ -373,7 +338,8 @@ Status parse_ndjson(std::string_view text, const TimeContext& time, DocumentEmit
       out.reject(line_no, "line is not a JSON object");
       continue;
     }
-    COMPTOIR_TRY(emitter.emit(flatten(as<dom::object>(el), out.storage()), line_no));
+    record.assign(element_as<dom::object>(el));
+    COMPTOIR_TRY(emitter.emit(record, line_no));
   }
   return {};
 }

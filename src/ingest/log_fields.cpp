@@ -11,8 +11,6 @@
 
 namespace comptoir::ingest {
 
-namespace json = boost::json;
-
 namespace {
 
 struct Spelling {
@@ -73,145 +71,206 @@ constexpr Spelling kSpellings[] = {
     {"event", LogRole::kEvent},
     {"page", LogRole::kPage},
 };
+constexpr size_t kSpellingCount = std::size(kSpellings);
+static_assert(kSpellingCount <= 64, "a bit per spelling");
 
-bool iequals_lower(std::string_view text, std::string_view lower) {
-  if (text.size() != lower.size()) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    if (c != lower[i]) return false;
+constexpr size_t kMaxSpelling = 16;  // "response_time_ms"
+
+// For each name length, a bit per spelling of that length.
+constexpr std::array<uint64_t, kMaxSpelling + 1> kSpellingsByLength = [] {
+  std::array<uint64_t, kMaxSpelling + 1> t{};
+  for (size_t k = 0; k < kSpellingCount; ++k) t[kSpellings[k].name.size()] |= uint64_t{1} << k;
+  return t;
+}();
+
+// The index in kSpellings of the spelling `name` matches case-insensitively, or -1.
+int spelling_of(std::string_view name) {
+  if (name.size() > kMaxSpelling) return -1;
+  uint64_t candidates = kSpellingsByLength[name.size()];
+  if (candidates == 0) return -1;
+  char lower[kMaxSpelling];
+  for (size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    lower[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
   }
-  return true;
-}
-
-const json::value* find(const json::object& doc, const std::string& name) {
-  if (name.empty()) return nullptr;
-  auto it = doc.find(name);
-  return it == doc.end() ? nullptr : &it->value();
-}
-
-}  // namespace
-
-void LogFieldMap::offer(std::string_view name) {
-  int rank = 1;
-  for (const Spelling& s : kSpellings) {
-    const auto role = static_cast<size_t>(s.role);
-    if (iequals_lower(name, s.name)) {
-      if (s.name == "date") date_name_ = std::string(name);
-      if (s.name == "time") time_name_ = std::string(name);
-      // rank_ 0 = unset; a lower positive rank is a better spelling.
-      const int r = rank;
-      if (rank_[role] == 0 || r < rank_[role]) {
-        rank_[role] = r;
-        names_[role] = std::string(name);
-      }
-      return;
-    }
-    ++rank;
+  const std::string_view l(lower, name.size());
+  for (; candidates != 0; candidates &= candidates - 1) {
+    const int k = __builtin_ctzll(candidates);
+    if (kSpellings[k].name == l) return k;
   }
+  return -1;
 }
 
-std::optional<LogRole> log_role_of(std::string_view name) {
-  for (const Spelling& s : kSpellings) {
-    if (iequals_lower(name, s.name)) return s.role;
-  }
-  return std::nullopt;
-}
-
-LogFieldMap LogFieldMap::resolve(const std::vector<std::string_view>& names) {
-  LogFieldMap map;
-  for (std::string_view n : names) map.offer(n);
-  return map;
-}
-
-LogFieldMap LogFieldMap::resolve(const json::object& doc) {
-  LogFieldMap map;
-  for (const auto& kv : doc) map.offer(kv.key());
-  return map;
-}
-
-std::string normalize_level(std::string_view level) {
-  level = trim(level);
-  std::string up(level);
-  for (char& c : up) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
-  }
-  if (up.size() == 1 && up[0] >= '0' && up[0] <= '7') {
-    static constexpr std::string_view kSyslog[] = {"CRITICAL", "CRITICAL", "CRITICAL", "ERROR",
-                                                   "WARNING",  "INFO",     "INFO",     "DEBUG"};
-    return std::string(kSyslog[up[0] - '0']);
-  }
-  if (up == "WARN" || up == "WARNING") return "WARNING";
-  if (up == "ERR" || up == "ERROR" || up == "SEVERE") return "ERROR";
-  if (up == "FATAL" || up == "CRIT" || up == "CRITICAL" || up == "EMERG" || up == "EMERGENCY" ||
-      up == "ALERT" || up == "PANIC") {
-    return "CRITICAL";
-  }
-  if (up == "NOTICE" || up == "INFO" || up == "INFORMATION" || up == "INFORMATIONAL") return "INFO";
-  return up;
-}
-
-bool is_ip_address(std::string_view text) {
-  if (text.empty() || text.size() > 45) return false;
-  char buf[46];
-  text.copy(buf, text.size());
-  buf[text.size()] = '\0';
-  unsigned char addr[16];
-  return inet_pton(AF_INET, buf, addr) == 1 || inet_pton(AF_INET6, buf, addr) == 1;
-}
-
-std::string scalar_text(const json::value& v) {
-  switch (v.kind()) {
-    case json::kind::string:
-      return std::string(v.get_string());
-    case json::kind::int64:
-      return std::to_string(v.get_int64());
-    case json::kind::uint64:
-      return std::to_string(v.get_uint64());
-    case json::kind::double_: {
-      const double d = v.get_double();
-      if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 1e15) {
-        return std::to_string(static_cast<int64_t>(d));
-      }
-      return fmt::format("{}", d);
-    }
-    case json::kind::bool_:
-      return v.get_bool() ? "true" : "false";
-    default:
-      return "";
-  }
-}
-
-void set_timestamp(json::object& doc, EpochMillis t) {
-  char buf[kIsoMillisLength];
-  format_iso8601_millis(t, buf);
-  doc.insert_or_assign("@timestamp", std::string_view(buf, kIsoMillisLength));
-}
-
-namespace {
-
-std::optional<EpochMillis> time_of(const json::value& v, const TimeContext& ctx) {
-  if (v.is_string()) return parse_timestamp(std::string_view(v.get_string()), ctx);
+std::optional<EpochMillis> time_of(const FieldValue& v, const TimeContext& ctx) {
+  if (v.is_string()) return parse_timestamp(v.text, ctx);
   if (auto n = number_of(v)) return epoch_number_to_millis(*n);
   return std::nullopt;
 }
 
-bool blank(const json::value& v) {
-  return v.is_null() || (v.is_string() && trim(std::string_view(v.get_string())).empty());
+}  // namespace
+
+void LogFieldMap::offer(std::string_view name, int position) {
+  const int k = spelling_of(name);
+  if (k < 0) return;
+  const Spelling& s = kSpellings[k];
+  if (s.name == "date") date_field_ = position;
+  if (s.name == "time") time_field_ = position;
+  // rank_ 0 = unset; a lower positive rank is a better spelling.
+  const auto role = static_cast<size_t>(s.role);
+  const int rank = k + 1;
+  if (rank_[role] == 0 || rank < rank_[role]) {
+    rank_[role] = rank;
+    fields_[role] = position;
+  }
+}
+
+std::optional<LogRole> log_role_of(std::string_view name) {
+  const int k = spelling_of(name);
+  if (k < 0) return std::nullopt;
+  return kSpellings[k].role;
+}
+
+LogFieldMap LogFieldMap::resolve(std::span<const std::string_view> names) {
+  LogFieldMap map;
+  for (size_t i = 0; i < names.size(); ++i) map.offer(names[i], static_cast<int>(i));
+  return map;
+}
+
+namespace {
+
+// Up to 16 bytes as two integers, zero-padded: a level word compared in two steps.
+struct PackedWord {
+  uint64_t low = 0;
+  uint64_t high = 0;
+  size_t size = 0;
+  bool operator==(const PackedWord&) const = default;
+};
+
+constexpr size_t kMaxLevelWord = 16;
+
+// `word` (at most kMaxLevelWord bytes) with ASCII letters upper-cased.
+constexpr PackedWord pack_upper(std::string_view word) {
+  PackedWord p;
+  p.size = word.size();
+  for (size_t i = 0; i < word.size(); ++i) {
+    char c = word[i];
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+    const uint64_t byte = static_cast<unsigned char>(c);
+    if (i < 8) {
+      p.low |= byte << (8 * i);
+    } else {
+      p.high |= byte << (8 * (i - 8));
+    }
+  }
+  return p;
+}
+
+struct LevelEntry {
+  PackedWord word;
+  LevelWord meaning;
+};
+
+constexpr LevelEntry kLevelWords[] = {
+    {pack_upper("TRACE"), {"TRACE", true}},        {pack_upper("DEBUG"), {"DEBUG", true}},
+    {pack_upper("INFO"), {"INFO", true}},          {pack_upper("NOTICE"), {"INFO", true}},
+    {pack_upper("INFORMATION"), {"INFO", false}},  {pack_upper("INFORMATIONAL"), {"INFO", false}},
+    {pack_upper("WARN"), {"WARNING", true}},       {pack_upper("WARNING"), {"WARNING", true}},
+    {pack_upper("ERR"), {"ERROR", true}},          {pack_upper("ERROR"), {"ERROR", true}},
+    {pack_upper("SEVERE"), {"ERROR", true}},       {pack_upper("CRIT"), {"CRITICAL", true}},
+    {pack_upper("CRITICAL"), {"CRITICAL", true}},  {pack_upper("FATAL"), {"CRITICAL", true}},
+    {pack_upper("ALERT"), {"CRITICAL", true}},     {pack_upper("EMERG"), {"CRITICAL", true}},
+    {pack_upper("EMERGENCY"), {"CRITICAL", true}}, {pack_upper("PANIC"), {"CRITICAL", false}},
+};
+
+}  // namespace
+
+std::optional<LevelWord> level_word(std::string_view word) {
+  if (word.size() > kMaxLevelWord) return std::nullopt;
+  const PackedWord packed = pack_upper(word);
+  for (const LevelEntry& e : kLevelWords) {
+    if (e.word == packed) return e.meaning;
+  }
+  return std::nullopt;
+}
+
+std::string normalize_level(std::string_view level) {
+  level = trim(level);
+  if (level.size() == 1 && level[0] >= '0' && level[0] <= '7') {
+    static constexpr std::string_view kSyslog[] = {"CRITICAL", "CRITICAL", "CRITICAL", "ERROR",
+                                                   "WARNING",  "INFO",     "INFO",     "DEBUG"};
+    return std::string(kSyslog[level[0] - '0']);
+  }
+  if (const auto known = level_word(level)) return std::string(known->level);
+  std::string up(level);
+  for (char& c : up) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+  }
+  return up;
+}
+
+namespace {
+
+// Dotted-quad IPv4 exactly as glibc's inet_pton(AF_INET) reads it: four decimal
+// parts, each at most 255 and without a leading zero. The common case of
+// is_ip_address without a copy or a library call.
+bool is_ipv4(std::string_view text) {
+  int octets = 0;
+  bool saw_digit = false;
+  unsigned part = 0;
+  for (const char c : text) {
+    if (c == '\0') break;  // inet_pton reads a C string
+    if (c >= '0' && c <= '9') {
+      if (saw_digit && part == 0) return false;
+      part = part * 10 + static_cast<unsigned>(c - '0');
+      if (part > 255) return false;
+      if (!saw_digit) {
+        if (++octets > 4) return false;
+        saw_digit = true;
+      }
+    } else if (c == '.' && saw_digit) {
+      if (octets == 4) return false;
+      part = 0;
+      saw_digit = false;
+    } else {
+      return false;
+    }
+  }
+  return octets == 4;
 }
 
 }  // namespace
 
-LogTime normalize_log_document(json::object& doc, const LogFieldMap& map, const TimeContext& ctx) {
-  // Read every role before inserting anything: insertion may move the values.
+bool is_ip_address(std::string_view text) {
+  if (text.empty() || text.size() > 45) return false;
+  if (is_ipv4(text)) return true;
+  char buf[46];
+  text.copy(buf, text.size());
+  buf[text.size()] = '\0';
+  unsigned char addr[16];
+  return inet_pton(AF_INET6, buf, addr) == 1;
+}
+
+LogTime normalize_log_fields(const LogFieldMap& map, std::span<const FieldValue> values,
+                             const TimeContext& ctx, DocumentText& doc) {
+  auto value = [&](int field) -> const FieldValue* {
+    if (field == LogFieldMap::kAbsent || values[static_cast<size_t>(field)].absent()) {
+      return nullptr;
+    }
+    return &values[static_cast<size_t>(field)];
+  };
+  auto role = [&](LogRole r) { return value(map.field(r)); };
+
   LogTime t{ctx.reference, false};
-  if (const json::value* v = find(doc, map.name(LogRole::kTimestamp)); v && !blank(*v)) {
+  if (const FieldValue* v = role(LogRole::kTimestamp); v && !is_blank(*v)) {
     std::optional<EpochMillis> parsed = time_of(*v, ctx);
-    if (!parsed && !map.date_name().empty() && !map.time_name().empty()) {
-      const json::value* d = find(doc, map.date_name());
-      const json::value* c = find(doc, map.time_name());
+    if (!parsed && map.date_field() != LogFieldMap::kAbsent &&
+        map.time_field() != LogFieldMap::kAbsent) {
+      const FieldValue* d = value(map.date_field());
+      const FieldValue* c = value(map.time_field());
       if (d && c) {
-        parsed = parse_timestamp(fmt::format("{} {}", scalar_text(*d), scalar_text(*c)), ctx);
+        ScalarBuffer db, cb;
+        parsed =
+            parse_timestamp(fmt::format("{} {}", scalar_text(*d, db), scalar_text(*c, cb)), ctx);
       }
     }
     if (parsed) {
@@ -220,36 +279,41 @@ LogTime normalize_log_document(json::object& doc, const LogFieldMap& map, const 
       t.defaulted = true;
     }
   }
-  std::string level, service, message, user, ip;
+  ScalarBuffer level_buf, service_buf, message_buf, user_buf, ip_buf;
+  std::string level;
+  std::string_view service, message, user, ip;
   std::optional<int64_t> duration;
-  if (const json::value* v = find(doc, map.name(LogRole::kLevel))) {
-    level = normalize_level(scalar_text(*v));
+  if (const FieldValue* v = role(LogRole::kLevel))
+    level = normalize_level(scalar_text(*v, level_buf));
+  if (const FieldValue* v = role(LogRole::kService)) service = scalar_text(*v, service_buf);
+  if (const FieldValue* v = role(LogRole::kMessage)) message = scalar_text(*v, message_buf);
+  if (const FieldValue* v = role(LogRole::kUser)) user = scalar_text(*v, user_buf);
+  if (const FieldValue* v = role(LogRole::kIp)) {
+    ip = trim(scalar_text(*v, ip_buf));
+    if (!is_ip_address(ip)) ip = {};
   }
-  if (const json::value* v = find(doc, map.name(LogRole::kService))) service = scalar_text(*v);
-  if (const json::value* v = find(doc, map.name(LogRole::kMessage))) message = scalar_text(*v);
-  if (const json::value* v = find(doc, map.name(LogRole::kUser))) user = scalar_text(*v);
-  if (const json::value* v = find(doc, map.name(LogRole::kIp))) {
-    ip = std::string(trim(scalar_text(*v)));
-    if (!is_ip_address(ip)) ip.clear();
-  }
-  if (const json::value* v = find(doc, map.name(LogRole::kDuration))) {
+  if (const FieldValue* v = role(LogRole::kDuration)) {
     if (auto n = number_of(*v)) duration = std::llround(*n);
   }
+  std::string user_event_message;
+  ScalarBuffer event_buf, page_buf;
   if (map.user_event_shape()) {
-    const json::value* page = find(doc, map.name(LogRole::kPage));
-    const std::string event = scalar_text(*find(doc, map.name(LogRole::kEvent)));
+    const FieldValue* event = role(LogRole::kEvent);
+    const FieldValue* page = role(LogRole::kPage);
+    service = event ? scalar_text(*event, event_buf) : std::string_view();
     level = "INFO";
-    service = event;
-    message = fmt::format("{} - User: {} - Page: {}", event, user, page ? scalar_text(*page) : "");
+    user_event_message = fmt::format("{} - User: {} - Page: {}", service, user,
+                                     page ? scalar_text(*page, page_buf) : std::string_view());
+    message = user_event_message;
   }
 
-  set_timestamp(doc, t.time);
-  if (!level.empty()) doc.insert_or_assign("Level", std::string_view(level));
-  if (!service.empty()) doc.insert_or_assign("Service", std::string_view(service));
-  if (!message.empty()) doc.insert_or_assign("Message", std::string_view(message));
-  if (!user.empty()) doc.insert_or_assign("User", std::string_view(user));
-  if (!ip.empty()) doc.insert_or_assign("IP", std::string_view(ip));
-  if (duration) doc.insert_or_assign("Duration", *duration);
+  doc.set_timestamp(t.time);
+  if (!level.empty()) doc.set_string(CanonicalKey::kLevel, level);
+  if (!service.empty()) doc.set_string(CanonicalKey::kService, service);
+  if (!message.empty()) doc.set_string(CanonicalKey::kMessage, message);
+  if (!user.empty()) doc.set_string(CanonicalKey::kUser, user);
+  if (!ip.empty()) doc.set_string(CanonicalKey::kIp, ip);
+  if (duration) doc.set_int(CanonicalKey::kDuration, *duration);
   return t;
 }
 

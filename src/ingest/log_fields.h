@@ -3,19 +3,18 @@
 // case-insensitively, from the spellings the three document shapes use (application
 // logs, user events `event/user/page`, system logs `level/source/message`). The
 // original fields stay; the canonical ones are added (a field already named exactly
-// like a canonical one is replaced by its normalised value).
+// like a canonical one gets its normalised value in place, see DocumentText).
 #pragma once
 
 #include <array>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
-#include <vector>
 
-#include <boost/json/object.hpp>
-
+#include "ingest/document_text.h"
+#include "ingest/field_value.h"
 #include "ingest/timestamp.h"
-#include "util/result.h"
 
 namespace comptoir::ingest {
 
@@ -32,30 +31,32 @@ enum class LogRole : uint8_t {
   kCount
 };
 
-// For each role, the name of the original field that plays it ("" when none).
+// For each role, the position of the field that plays it among a record's field
+// names (a CSV header, the keys of a flattened JSON object), or kAbsent.
 class LogFieldMap {
  public:
-  // From field names (CSV header, JSON object keys).
-  static LogFieldMap resolve(const std::vector<std::string_view>& names);
-  static LogFieldMap resolve(const boost::json::object& doc);
+  static constexpr int kAbsent = -1;
 
-  const std::string& name(LogRole role) const { return names_[static_cast<size_t>(role)]; }
-  bool has(LogRole role) const { return !name(role).empty(); }
+  LogFieldMap() { fields_.fill(kAbsent); }
+  static LogFieldMap resolve(std::span<const std::string_view> names);
+
+  int field(LogRole role) const { return fields_[static_cast<size_t>(role)]; }
+  bool has(LogRole role) const { return field(role) != kAbsent; }
+  // Separate "date" and "time" fields (Loghub's structured CSVs), kAbsent when absent.
+  int date_field() const { return date_field_; }
+  int time_field() const { return time_field_; }
   // Shape 2: `event` with neither a message nor a level field.
-  // Separate "date" and "time" fields (Loghub's structured CSVs), "" when absent.
-  const std::string& date_name() const { return date_name_; }
-  const std::string& time_name() const { return time_name_; }
   bool user_event_shape() const {
     return has(LogRole::kEvent) && !has(LogRole::kMessage) && !has(LogRole::kLevel);
   }
 
  private:
-  void offer(std::string_view name);
+  void offer(std::string_view name, int position);
 
-  std::array<std::string, static_cast<size_t>(LogRole::kCount)> names_;
+  std::array<int, static_cast<size_t>(LogRole::kCount)> fields_;
   std::array<int, static_cast<size_t>(LogRole::kCount)> rank_{};
-  std::string date_name_;
-  std::string time_name_;
+  int date_field_ = kAbsent;
+  int time_field_ = kAbsent;
 };
 
 // The role a field name plays, by the same spellings (nullopt: none).
@@ -64,6 +65,15 @@ std::optional<LogRole> log_role_of(std::string_view name);
 // Upper case; WARN → WARNING, ERR/SEVERE → ERROR, FATAL/CRIT/EMERG/ALERT/PANIC →
 // CRITICAL, NOTICE/INFORMATION → INFO; syslog severities 0-7 by number.
 std::string normalize_level(std::string_view level);
+
+// A level word as logs write it, in any case: the level it normalises to, and
+// whether text-log layouts take it for a line's level (PANIC, INFORMATION and
+// INFORMATIONAL they do not). nullopt for other words.
+struct LevelWord {
+  std::string_view level;
+  bool text_log_level;
+};
+std::optional<LevelWord> level_word(std::string_view word);
 
 // Whether `text` is an IPv4 or IPv6 address (what an `ip` field accepts).
 bool is_ip_address(std::string_view text);
@@ -77,14 +87,10 @@ struct LogTime {
   bool defaulted = false;
 };
 
-// Adds the canonical log fields to `doc`; returns its event time.
-LogTime normalize_log_document(boost::json::object& doc, const LogFieldMap& map,
-                               const TimeContext& ctx);
-
-// Sets "@timestamp" to the ISO form of `t`.
-void set_timestamp(boost::json::object& doc, EpochMillis t);
-
-// A scalar JSON value as text ("" for null, objects and arrays).
-std::string scalar_text(const boost::json::value& v);
+// Sets the canonical log fields of one record on `doc`: `values` holds the
+// record's field values in the order of the names `map` was resolved from (a
+// field the record lacks is FieldValue::Kind::kAbsent). Returns the event time.
+LogTime normalize_log_fields(const LogFieldMap& map, std::span<const FieldValue> values,
+                             const TimeContext& ctx, DocumentText& doc);
 
 }  // namespace comptoir::ingest

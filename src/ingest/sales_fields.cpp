@@ -5,13 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "ingest/log_fields.h"
 #include "ingest/typed_value.h"
-#include "util/json_text.h"
 
 namespace comptoir::ingest {
-
-namespace json = boost::json;
 
 namespace {
 
@@ -63,7 +59,7 @@ std::string squash(std::string_view name) {
 
 template <size_t N>
 std::array<std::string, static_cast<size_t>(SalesRole::kCount)> match(
-    const std::vector<std::string_view>& names, const Spelling (&table)[N]) {
+    std::span<const std::string_view> names, const Spelling (&table)[N]) {
   std::array<std::string, static_cast<size_t>(SalesRole::kCount)> out;
   std::array<size_t, static_cast<size_t>(SalesRole::kCount)> rank;
   rank.fill(N);
@@ -80,28 +76,32 @@ std::array<std::string, static_cast<size_t>(SalesRole::kCount)> match(
   return out;
 }
 
-const json::value* find(const json::object& doc, const std::string& name) {
-  if (name.empty()) return nullptr;
-  auto it = doc.find(name);
-  return it == doc.end() ? nullptr : &it->value();
+// The value as text, trimmed (numbers written into `buf`).
+std::string_view text_of(const FieldValue& v, ScalarBuffer& buf) {
+  return trim(scalar_text(v, buf));
 }
 
-bool absent(const json::value* v) {
-  return v == nullptr || v->is_null() || (v->is_string() && trim(v->get_string()).empty());
-}
-
-std::string text_of(const json::value& v) {
-  return std::string(trim(scalar_text(v)));
+std::string text_of(const FieldValue& v) {
+  ScalarBuffer buf;
+  return std::string(text_of(v, buf));
 }
 
 // An identifier written as a float by spreadsheets ("17850.0") reads "17850".
-std::string identifier_of(const json::value& v) {
-  std::string s = text_of(v);
-  if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0 &&
-      s.find_first_not_of("0123456789") == s.size() - 2) {
-    s.resize(s.size() - 2);
+std::string_view identifier_of(const FieldValue& v, ScalarBuffer& buf) {
+  std::string_view s = text_of(v, buf);
+  if (s.size() > 2 && s.ends_with(".0") && s.find_first_not_of("0123456789") == s.size() - 2) {
+    s.remove_suffix(2);
   }
   return s;
+}
+
+// How a value that is not a number reads in a rejection: strings as text, the
+// rest as JSON.
+std::string quoted_in_error(const FieldValue& v) {
+  if (v.is_string()) return text_of(v);
+  TextBuffer json;
+  append_json(json, v);
+  return std::string(json.view());
 }
 
 double round_cents(double v) {
@@ -122,7 +122,7 @@ std::string_view sales_layout_name(SalesLayout layout) {
   return "";
 }
 
-SalesFieldMap SalesFieldMap::resolve(const std::vector<std::string_view>& names) {
+SalesFieldMap SalesFieldMap::resolve(std::span<const std::string_view> names) {
   SalesFieldMap map;
   auto retail = match(names, kOnlineRetail);
   auto has = [](const auto& a, SalesRole r) { return !a[static_cast<size_t>(r)].empty(); };
@@ -130,42 +130,62 @@ SalesFieldMap SalesFieldMap::resolve(const std::vector<std::string_view>& names)
       has(retail, SalesRole::kUnitPrice) && has(retail, SalesRole::kTimestamp)) {
     map.layout_ = SalesLayout::kOnlineRetail;
     map.names_ = std::move(retail);
-    return map;
+  } else {
+    auto order = match(names, kOrderExport);
+    if (has(order, SalesRole::kOrderId) &&
+        (has(order, SalesRole::kTotal) ||
+         (has(order, SalesRole::kQuantity) && has(order, SalesRole::kUnitPrice)))) {
+      map.layout_ = SalesLayout::kOrderExport;
+      map.names_ = std::move(order);
+    }
   }
-  auto order = match(names, kOrderExport);
-  if (has(order, SalesRole::kOrderId) &&
-      (has(order, SalesRole::kTotal) ||
-       (has(order, SalesRole::kQuantity) && has(order, SalesRole::kUnitPrice)))) {
-    map.layout_ = SalesLayout::kOrderExport;
-    map.names_ = std::move(order);
-  }
+  map.locate(names);
   return map;
 }
 
-Result<EpochMillis> normalize_sales_document(json::object& doc, const SalesFieldMap& map,
-                                             const TimeContext& ctx) {
-  auto value = [&](SalesRole r) { return find(doc, map.name(r)); };
+void SalesFieldMap::locate(std::span<const std::string_view> names) {
+  for (size_t r = 0; r < names_.size(); ++r) {
+    fields_[r] = kAbsent;
+    if (names_[r].empty()) continue;
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == names_[r]) {
+        fields_[r] = static_cast<int>(i);
+        break;
+      }
+    }
+  }
+}
+
+Result<EpochMillis> normalize_sales_fields(const SalesFieldMap& map,
+                                           std::span<const FieldValue> values,
+                                           const TimeContext& ctx, DocumentText& doc) {
+  auto value = [&](SalesRole r) -> const FieldValue* {
+    const int f = map.field(r);
+    if (f == SalesFieldMap::kAbsent || values[static_cast<size_t>(f)].absent()) return nullptr;
+    return &values[static_cast<size_t>(f)];
+  };
+  auto absent = [](const FieldValue* v) { return v == nullptr || is_blank(*v); };
   auto number = [&](SalesRole r, bool required) -> Result<std::optional<double>> {
-    const json::value* v = value(r);
+    const FieldValue* v = value(r);
     if (absent(v)) {
       if (!required) return std::optional<double>();
       return Error::invalid(fmt::format("{} is missing", map.name(r)));
     }
     auto n = number_of(*v);
     if (!n) {
-      return Error::invalid(fmt::format("{} '{}' is not a number", map.name(r),
-                                        v->is_string() ? text_of(*v) : to_json_text(*v)));
+      return Error::invalid(
+          fmt::format("{} '{}' is not a number", map.name(r), quoted_in_error(*v)));
     }
     return std::optional<double>(*n);
   };
 
   // Time.
-  const json::value* tv = value(SalesRole::kTimestamp);
+  const FieldValue* tv = value(SalesRole::kTimestamp);
   if (absent(tv))
     return Error::invalid(fmt::format("{} is missing", map.name(SalesRole::kTimestamp)));
   std::optional<EpochMillis> t;
   if (tv->is_string()) {
-    t = parse_timestamp(std::string_view(tv->get_string()), ctx);
+    t = parse_timestamp(tv->text, ctx);
   } else if (auto n = number_of(*tv)) {
     t = epoch_number_to_millis(*n);
   }
@@ -186,39 +206,48 @@ Result<EpochMillis> normalize_sales_document(json::object& doc, const SalesField
   if (!revenue) return Error::invalid("neither a total nor a quantity and unit price");
 
   // Text.
-  std::string order_id, customer_id, country, product, category, payment, status;
-  if (const json::value* v = value(SalesRole::kOrderId); !absent(v)) order_id = identifier_of(*v);
+  ScalarBuffer order_buf;
+  std::string_view order_id;
+  if (const FieldValue* v = value(SalesRole::kOrderId); !absent(v)) {
+    order_id = identifier_of(*v, order_buf);
+  }
   if (order_id.empty())
     return Error::invalid(fmt::format("{} is missing", map.name(SalesRole::kOrderId)));
-  if (const json::value* v = value(SalesRole::kCustomerId); !absent(v))
-    customer_id = identifier_of(*v);
-  if (const json::value* v = value(SalesRole::kCountry); !absent(v)) country = text_of(*v);
-  if (const json::value* v = value(SalesRole::kProduct); !absent(v)) product = text_of(*v);
-  if (const json::value* v = value(SalesRole::kCategory); !absent(v)) category = text_of(*v);
-  if (const json::value* v = value(SalesRole::kPaymentMethod); !absent(v)) payment = text_of(*v);
-  if (const json::value* v = value(SalesRole::kStatus); !absent(v)) status = text_of(*v);
-  if (map.layout() == SalesLayout::kOnlineRetail) {
-    status = (order_id[0] == 'C' || order_id[0] == 'c') ? "cancelled" : "completed";
-  }
 
-  set_timestamp(doc, *t);
-  doc.insert_or_assign("order_id", std::string_view(order_id));
-  if (!customer_id.empty()) doc.insert_or_assign("customer_id", std::string_view(customer_id));
-  if (!country.empty()) doc.insert_or_assign("country", std::string_view(country));
-  if (!product.empty()) doc.insert_or_assign("product", std::string_view(product));
-  if (!category.empty()) doc.insert_or_assign("category", std::string_view(category));
+  doc.set_timestamp(*t);
+  doc.set_string(CanonicalKey::kOrderId, order_id);
+  if (const FieldValue* v = value(SalesRole::kCustomerId); !absent(v)) {
+    ScalarBuffer buf;
+    const std::string_view customer_id = identifier_of(*v, buf);
+    if (!customer_id.empty()) doc.set_string(CanonicalKey::kCustomerId, customer_id);
+  }
+  auto set_text = [&](SalesRole role, CanonicalKey key) {
+    if (const FieldValue* v = value(role); !absent(v)) {
+      ScalarBuffer buf;
+      const std::string_view text = text_of(*v, buf);
+      if (!text.empty()) doc.set_string(key, text);
+    }
+  };
+  set_text(SalesRole::kCountry, CanonicalKey::kCountry);
+  set_text(SalesRole::kProduct, CanonicalKey::kProduct);
+  set_text(SalesRole::kCategory, CanonicalKey::kCategory);
   if (*quantity) {
     const double q = **quantity;
     if (q == std::floor(q) && std::fabs(q) < 9e15) {
-      doc.insert_or_assign("quantity", static_cast<int64_t>(q));
+      doc.set_int(CanonicalKey::kQuantity, static_cast<int64_t>(q));
     } else {
-      doc.insert_or_assign("quantity", q);
+      doc.set_double(CanonicalKey::kQuantity, q);
     }
   }
-  if (*unit_price) doc.insert_or_assign("unit_price", **unit_price);
-  doc.insert_or_assign("revenue", *revenue);
-  if (!payment.empty()) doc.insert_or_assign("payment_method", std::string_view(payment));
-  if (!status.empty()) doc.insert_or_assign("status", std::string_view(status));
+  if (*unit_price) doc.set_double(CanonicalKey::kUnitPrice, **unit_price);
+  doc.set_double(CanonicalKey::kRevenue, *revenue);
+  set_text(SalesRole::kPaymentMethod, CanonicalKey::kPaymentMethod);
+  if (map.layout() == SalesLayout::kOnlineRetail) {
+    doc.set_string(CanonicalKey::kStatus,
+                   (order_id[0] == 'C' || order_id[0] == 'c') ? "cancelled" : "completed");
+  } else {
+    set_text(SalesRole::kStatus, CanonicalKey::kStatus);
+  }
   return *t;
 }
 

@@ -8,12 +8,12 @@
 #pragma once
 
 #include <array>
+#include <span>
 #include <string>
 #include <string_view>
-#include <vector>
 
-#include <boost/json/object.hpp>
-
+#include "ingest/document_text.h"
+#include "ingest/field_value.h"
 #include "ingest/timestamp.h"
 #include "util/result.h"
 
@@ -37,23 +37,37 @@ enum class SalesRole : uint8_t {
   kCount
 };
 
+// For each role, the name of the field that plays it ("" when none) and that
+// field's position among the names of the record at hand (kAbsent when none).
 class SalesFieldMap {
  public:
-  // kNone layout when the names are not a sales header.
-  static SalesFieldMap resolve(const std::vector<std::string_view>& names);
+  static constexpr int kAbsent = -1;
+
+  SalesFieldMap() { fields_.fill(kAbsent); }
+  // kNone layout when the names are not a sales header. Positions are in `names`.
+  static SalesFieldMap resolve(std::span<const std::string_view> names);
+
+  // The positions of the same names among another record's field names (a JSON
+  // file's layout is read from its first object and applied to every object).
+  void locate(std::span<const std::string_view> names);
 
   SalesLayout layout() const { return layout_; }
   const std::string& name(SalesRole role) const { return names_[static_cast<size_t>(role)]; }
   bool has(SalesRole role) const { return !name(role).empty(); }
+  int field(SalesRole role) const { return fields_[static_cast<size_t>(role)]; }
 
  private:
   SalesLayout layout_ = SalesLayout::kNone;
   std::array<std::string, static_cast<size_t>(SalesRole::kCount)> names_;
+  std::array<int, static_cast<size_t>(SalesRole::kCount)> fields_;
 };
 
-// Adds the canonical sales fields; returns the sale time, or an Error whose
-// message is the rejection reason.
-Result<EpochMillis> normalize_sales_document(boost::json::object& doc, const SalesFieldMap& map,
-                                             const TimeContext& ctx);
+// Sets the canonical sales fields of one record on `doc` (`values` in the order of
+// the names the map was located in, a field the record lacks
+// FieldValue::Kind::kAbsent); returns the sale time, or an Error whose message is
+// the rejection reason.
+Result<EpochMillis> normalize_sales_fields(const SalesFieldMap& map,
+                                           std::span<const FieldValue> values,
+                                           const TimeContext& ctx, DocumentText& doc);
 
 }  // namespace comptoir::ingest

@@ -4,21 +4,22 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstring>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
+#include "ingest/byte_scan.h"
 #include "ingest/log_fields.h"
 #include "ingest/typed_value.h"
 
 namespace comptoir::ingest {
-
-namespace json = boost::json;
 
 namespace {
 
@@ -27,6 +28,10 @@ bool is_digit(char c) {
 }
 bool is_space(char c) {
   return c == ' ' || c == '\t';
+}
+// ASCII only, as std::isalnum in the C locale the server runs in.
+bool is_alnum(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 std::string_view skip_spaces(std::string_view s) {
@@ -53,20 +58,8 @@ bool all_digits(std::string_view s) {
 }
 
 bool is_level_word(std::string_view w) {
-  if (w.size() < 3 || w.size() > 9) return false;
-  char up[9];
-  for (size_t i = 0; i < w.size(); ++i) {
-    const char c = w[i];
-    up[i] = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
-  }
-  const std::string_view u(up, w.size());
-  static constexpr std::string_view kLevels[] = {
-      "TRACE", "DEBUG",    "INFO",  "NOTICE", "WARN",  "WARNING",   "ERROR", "ERR",
-      "CRIT",  "CRITICAL", "FATAL", "ALERT",  "EMERG", "EMERGENCY", "SEVERE"};
-  for (std::string_view l : kLevels) {
-    if (u == l) return true;
-  }
-  return false;
+  const auto known = level_word(w);
+  return known && known->text_log_level;
 }
 
 // Index of the ']' matching the '[' at s[0] (nested brackets counted), or npos.
@@ -331,10 +324,9 @@ bool parse_syslog_3164(std::string_view line, const TimeContext& ctx, LogLine& o
 // A double-quoted string at s[0]; returns its content and advances past it.
 bool quoted(std::string_view& s, std::string_view& content) {
   if (s.empty() || s[0] != '"') return false;
-  for (size_t i = 1; i < s.size(); ++i) {
-    if (s[i] == '\\') {
-      ++i;
-    } else if (s[i] == '"') {
+  for (size_t i = find_first_of(s.data(), 1, s.size(), '"', '\\', '"'); i < s.size();
+       i = find_first_of(s.data(), i + 2, s.size(), '"', '\\', '"')) {
+    if (s[i] == '"') {
       content = s.substr(1, i - 1);
       s.remove_prefix(i + 1);
       return true;
@@ -513,8 +505,7 @@ bool is_continuation(std::string_view line) {
   const std::string_view name = line.substr(0, line.find_first_of(": "));
   if (name.find('.') == std::string_view::npos) return false;
   for (char c : name) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '$'))
-      return false;
+    if (!(is_alnum(c) || c == '.' || c == '_' || c == '$')) return false;
   }
   return name.ends_with("Exception") || name.ends_with("Error") || name.ends_with("Throwable");
 }
@@ -526,8 +517,8 @@ void for_each_key_value(std::string_view msg, F&& f) {
   while (i < msg.size()) {
     while (i < msg.size() && msg[i] == ' ') ++i;
     const size_t start = i;
-    while (i < msg.size() && (std::isalnum(static_cast<unsigned char>(msg[i])) || msg[i] == '_' ||
-                              msg[i] == '.' || msg[i] == '-')) {
+    while (i < msg.size() &&
+           (is_alnum(msg[i]) || msg[i] == '_' || msg[i] == '.' || msg[i] == '-')) {
       ++i;
     }
     if (i > start && i + 1 < msg.size() && msg[i] == '=' && msg[i + 1] != ' ' &&
@@ -563,55 +554,152 @@ bool reserved_key(std::string_view k) {
   return false;
 }
 
-json::object build_document(const LogLine& l, const json::storage_ptr& sp) {
-  json::object doc(16, sp);
-  set_timestamp(doc, l.time);
-  if (!l.level.empty()) doc.emplace("Level", normalize_level(l.level));
-  if (!l.service.empty()) doc.emplace("Service", l.service);
-  if (!l.host.empty()) doc.emplace("host", l.host);
-  if (!l.pid.empty()) doc.emplace("pid", l.pid);
-  if (!l.thread.empty()) doc.emplace("thread", l.thread);
-  if (!l.line_number.empty()) doc.emplace("code_line", l.line_number);
-  if (l.facility) doc.emplace("facility", *l.facility);
-  if (!l.msgid.empty()) doc.emplace("msgid", l.msgid);
-  if (!l.structured_data.empty()) doc.emplace("structured_data", l.structured_data);
-  if (!l.ip.empty() && is_ip_address(l.ip)) doc.emplace("IP", l.ip);
-  if (!l.user.empty()) doc.emplace("User", l.user);
-  if (l.status >= 0) {
-    if (!l.method.empty()) doc.emplace("method", l.method);
-    doc.emplace("path", l.path);
-    if (!l.protocol.empty()) doc.emplace("protocol", l.protocol);
-    doc.emplace("status", l.status);
-    if (l.bytes >= 0) doc.emplace("bytes", l.bytes);
-    if (!l.referrer.empty() && l.referrer != "-") doc.emplace("referrer", l.referrer);
-    if (!l.user_agent.empty() && l.user_agent != "-") doc.emplace("user_agent", l.user_agent);
+// The document of one line as it is written: the names so far, for the key=value
+// pairs that must not repeat one. Every name is plain (see member_plain): the
+// layouts' own, and keys of letters, digits, '_', '.' and '-'.
+class LineDocument {
+ public:
+  LineDocument(DocumentText& doc, std::vector<std::string_view>& names) : doc_(doc), names_(names) {
+    names_.clear();
   }
-  if (l.duration_ms) doc.emplace("Duration", static_cast<int64_t>(std::llround(*l.duration_ms)));
+
+  void add(std::string_view name, const FieldValue& value) {
+    names_.push_back(name);
+    doc_.member_plain(name, value);
+  }
+  void add(std::string_view name, std::string_view text) { add(name, FieldValue::of_string(text)); }
+  void add(std::string_view name, int64_t number) { add(name, FieldValue::of_int(number)); }
+
+  bool contains(std::string_view name) const {
+    return std::find(names_.begin(), names_.end(), name) != names_.end();
+  }
+
+ private:
+  DocumentText& doc_;
+  std::vector<std::string_view>& names_;
+};
+
+// All of a recognised line's document but its Message, which continuation lines
+// may still extend (written last, by the caller).
+void write_document(const LogLine& l, LineDocument doc) {
+  char iso[kIsoMillisLength];
+  format_iso8601_millis(l.time, iso);
+  doc.add("@timestamp", std::string_view(iso, kIsoMillisLength));
+  if (!l.level.empty()) doc.add("Level", normalize_level(l.level));
+  if (!l.service.empty()) doc.add("Service", l.service);
+  if (!l.host.empty()) doc.add("host", l.host);
+  if (!l.pid.empty()) doc.add("pid", l.pid);
+  if (!l.thread.empty()) doc.add("thread", l.thread);
+  if (!l.line_number.empty()) doc.add("code_line", l.line_number);
+  if (l.facility) doc.add("facility", int64_t{*l.facility});
+  if (!l.msgid.empty()) doc.add("msgid", l.msgid);
+  if (!l.structured_data.empty()) doc.add("structured_data", l.structured_data);
+  if (!l.ip.empty() && is_ip_address(l.ip)) doc.add("IP", l.ip);
+  if (!l.user.empty()) doc.add("User", l.user);
+  if (l.status >= 0) {
+    if (!l.method.empty()) doc.add("method", l.method);
+    doc.add("path", l.path);
+    if (!l.protocol.empty()) doc.add("protocol", l.protocol);
+    doc.add("status", int64_t{l.status});
+    if (l.bytes >= 0) doc.add("bytes", l.bytes);
+    if (!l.referrer.empty() && l.referrer != "-") doc.add("referrer", l.referrer);
+    if (!l.user_agent.empty() && l.user_agent != "-") doc.add("user_agent", l.user_agent);
+  }
+  if (l.duration_ms) doc.add("Duration", static_cast<int64_t>(std::llround(*l.duration_ms)));
   if (l.key_values) {
     for_each_key_value(l.message, [&](std::string_view key, std::string_view value) {
       if (reserved_key(key) || doc.contains(key)) return;
-      doc.emplace(key, value);
+      doc.add(key, value);
       // user=..., ip=..., duration_ms=... also give the canonical fields.
       const auto role = log_role_of(key);
-      if (role == LogRole::kUser && !doc.contains("User")) doc.emplace("User", value);
-      if (role == LogRole::kIp && !doc.contains("IP") && is_ip_address(value))
-        doc.emplace("IP", value);
+      if (role == LogRole::kUser && !doc.contains("User")) doc.add("User", value);
+      if (role == LogRole::kIp && !doc.contains("IP") && is_ip_address(value)) doc.add("IP", value);
       if (role == LogRole::kDuration && !doc.contains("Duration")) {
         if (auto d = parse_decimal(value))
-          doc.emplace("Duration", static_cast<int64_t>(std::llround(*d)));
+          doc.add("Duration", static_cast<int64_t>(std::llround(*d)));
       }
     });
   }
-  doc.emplace("log_format", l.layout);
-  return doc;
+  doc.add("log_format", l.layout);
 }
 
-// The event being built: continuation lines may still extend its Message.
+// The event being written (in the emitter's document): continuation lines may
+// still extend its Message, a view into the text until one does.
 struct PendingEvent {
   bool active = false;
-  std::optional<json::object> doc;  // built in the emitter's storage
-  std::string message;
+  std::string_view message;
+  bool extended = false;  // message is in `lines`
+  std::string lines;
   EpochMillis time = 0;
+
+  void start(std::string_view first_line_message, EpochMillis t) {
+    active = true;
+    message = first_line_message;
+    extended = false;
+    time = t;
+  }
+  void extend(std::string_view line) {
+    if (!extended) {
+      lines.assign(message);
+      extended = true;
+    }
+    lines.push_back('\n');
+    lines.append(line);
+    message = lines;
+  }
+};
+
+// The physical lines of a text: LF, CRLF or a lone CR ends one. The next LF and
+// the next CR are found with memchr and remembered, so each byte is scanned once.
+class LineSplitter {
+ public:
+  explicit LineSplitter(std::string_view text)
+      : p_(text.data()),
+        end_(text.data() + text.size()),
+        lf_(find(p_, '\n')),
+        cr_(find(p_, '\r')) {}
+
+  bool next(std::string_view& line) {
+    if (p_ >= end_) return false;
+    if (lf_ < p_) lf_ = find(p_, '\n');
+    if (cr_ < p_) cr_ = find(p_, '\r');
+    const char* e = std::min(lf_, cr_);
+    line = std::string_view(p_, static_cast<size_t>(e - p_));
+    p_ = (e + 1 < end_ && e[0] == '\r' && e[1] == '\n') ? e + 2 : std::min(e + 1, end_);
+    return true;
+  }
+
+ private:
+  const char* find(const char* from, char c) const {
+    const void* at = std::memchr(from, c, static_cast<size_t>(end_ - from));
+    return at != nullptr ? static_cast<const char*>(at) : end_;
+  }
+
+  const char* p_;
+  const char* end_;
+  const char* lf_;
+  const char* cr_;
+};
+
+// Events per layout name in the summary, the counter of the last layout kept at hand.
+class PatternCounts {
+ public:
+  explicit PatternCounts(std::map<std::string, uint64_t, std::less<>>& counts) : counts_(counts) {}
+  void count(std::string_view layout) {
+    // Layout names are literals: the same pointer is the same name.
+    if (layout.data() != last_.data() || layout.size() != last_.size()) {
+      last_ = layout;
+      auto it = counts_.find(layout);
+      if (it == counts_.end()) it = counts_.emplace(std::string(layout), 0).first;
+      counter_ = &it->second;
+    }
+    ++*counter_;
+  }
+
+ private:
+  std::map<std::string, uint64_t, std::less<>>& counts_;
+  std::string_view last_;
+  uint64_t* counter_ = nullptr;
 };
 
 }  // namespace
@@ -633,6 +721,8 @@ Status parse_text_log(std::string_view text, const TimeContext& time, DocumentEm
   IngestSummary& summary = out.summary();
   const size_t max_line = out.options().max_field_bytes;
   PendingEvent pending;
+  PatternCounts patterns(summary.text_patterns);
+  std::vector<std::string_view> names;
   size_t last_layout = 0;
   uint64_t line_no = 0;
   LogLine parsed;
@@ -640,20 +730,15 @@ Status parse_text_log(std::string_view text, const TimeContext& time, DocumentEm
   auto flush = [&]() -> Status {
     if (!pending.active) return {};
     pending.active = false;
-    if (!pending.message.empty()) pending.doc->insert_or_assign("Message", pending.message);
-    return out.emit_log(*std::exchange(pending.doc, std::nullopt), pending.time);
+    LineDocument doc(out.document(), names);
+    if (!pending.message.empty()) doc.add("Message", pending.message);
+    return out.emit_log(pending.time);
   };
 
-  const char* p = text.data();
-  const char* const end = text.data() + text.size();
-  while (p < end) {
-    // One physical line: LF, CRLF or a lone CR ends it.
-    const char* e = p;
-    while (e < end && *e != '\n' && *e != '\r') ++e;
-    std::string_view line(p, static_cast<size_t>(e - p));
-    p = (e + 1 < end && e[0] == '\r' && e[1] == '\n') ? e + 2 : std::min(e + 1, end);
+  LineSplitter lines(text);
+  std::string_view line;
+  while (lines.next(line)) {
     ++line_no;
-
     line = rtrim(line);
     if (line.empty()) {
       ++summary.blank_lines;
@@ -677,27 +762,26 @@ Status parse_text_log(std::string_view text, const TimeContext& time, DocumentEm
     }
     if (matched) {
       COMPTOIR_TRY(flush());
-      pending.active = true;
-      pending.doc.emplace(build_document(parsed, out.storage()));
-      pending.message.assign(rtrim(parsed.message));
-      pending.time = parsed.time;
-      ++summary.text_patterns[std::string(parsed.layout)];
+      write_document(parsed, LineDocument(out.begin(), names));
+      pending.start(rtrim(parsed.message), parsed.time);
+      patterns.count(parsed.layout);
       continue;
     }
     if (pending.active && is_continuation(line) &&
         pending.message.size() + line.size() + 1 <= max_line) {
-      pending.message.push_back('\n');
-      pending.message.append(line);
+      pending.extend(line);
       continue;
     }
     // Unknown: its own document, whole line as Message, at the ingest time.
     COMPTOIR_TRY(flush());
-    json::object doc(6, out.storage());
-    set_timestamp(doc, time.reference);
-    doc.emplace("Message", line);
-    doc.emplace("log_format", "unparsed");
+    LineDocument doc(out.begin(), names);
+    char iso[kIsoMillisLength];
+    format_iso8601_millis(time.reference, iso);
+    doc.add("@timestamp", std::string_view(iso, kIsoMillisLength));
+    doc.add("Message", line);
+    doc.add("log_format", "unparsed");
     ++summary.unparsed_lines;
-    COMPTOIR_TRY(out.emit_log(std::move(doc), time.reference));
+    COMPTOIR_TRY(out.emit_log(time.reference));
   }
   return flush();
 }

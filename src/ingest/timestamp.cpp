@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace comptoir::ingest {
 
@@ -338,6 +339,14 @@ std::optional<EpochMillis> parse_timestamp(std::string_view text, const TimeCont
       if (auto t = parse_iso8601(text)) return t->to_utc(ctx.zone);
       return std::nullopt;
     }
+    // "23/Dec/..." or "12/23/...": one or two digits and a slash rule out an epoch,
+    // and what follows the slash, a month name or a digit, picks the one form left.
+    const size_t slash = is_digit(text[1]) ? 2 : 1;
+    if (text[slash] == '/') {
+      auto t = is_digit(text[slash + 1]) ? parse_us_datetime(text) : parse_apache_time(text);
+      if (t) return t->to_utc(ctx.zone);
+      return std::nullopt;
+    }
     if (auto e = epoch_text_to_millis(text)) return e;
     if (auto t = parse_apache_time(text)) return t->to_utc(ctx.zone);
     if (auto t = parse_us_datetime(text)) return t->to_utc(ctx.zone);
@@ -355,18 +364,26 @@ void format_iso8601_millis(EpochMillis t, char* out) {
     ms += kMillisPerDay;
     --days;
   }
-  int64_t y = 0;
-  unsigned m = 0, d = 0;
-  civil_from_days(days, y, m, d);
-  if (y < 0) y = 0;
-  if (y > 9999) y = 9999;
-  const auto yy = static_cast<unsigned>(y);
-  put2(out, yy / 100);
-  put2(out + 2, yy % 100);
-  out[4] = '-';
-  put2(out + 5, m);
-  out[7] = '-';
-  put2(out + 8, d);
+  // Events come in runs of the same day: the date part of the last one is kept
+  // (per thread, as the parsers run one file per thread).
+  thread_local int64_t date_days = INT64_MIN;
+  thread_local char date[10];
+  if (days != date_days) {
+    int64_t y = 0;
+    unsigned m = 0, d = 0;
+    civil_from_days(days, y, m, d);
+    if (y < 0) y = 0;
+    if (y > 9999) y = 9999;
+    const auto yy = static_cast<unsigned>(y);
+    put2(date, yy / 100);
+    put2(date + 2, yy % 100);
+    date[4] = '-';
+    put2(date + 5, m);
+    date[7] = '-';
+    put2(date + 8, d);
+    date_days = days;
+  }
+  std::memcpy(out, date, sizeof(date));
   out[10] = 'T';
   const auto secs = static_cast<unsigned>(ms / 1000);
   put2(out + 11, secs / 3600);

@@ -12,15 +12,15 @@ bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
+}  // namespace
+
+bool iequals_lower(std::string_view a, std::string_view lower) {
+  if (a.size() != lower.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if ((a[i] | 0x20) != b[i]) return false;
+    if ((a[i] | 0x20) != lower[i]) return false;
   }
   return true;
 }
-
-}  // namespace
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -38,7 +38,7 @@ ValueKind classify_value(std::string_view text) {
   while (i < s.size() && is_digit(s[i])) ++i;
   const size_t int_digits = i - int_start;
   if (int_digits == 0) {
-    if (iequals(s, "true") || iequals(s, "false")) return ValueKind::kBoolean;
+    if (iequals_lower(s, "true") || iequals_lower(s, "false")) return ValueKind::kBoolean;
     return ValueKind::kText;
   }
   if (int_digits > 1 && s[int_start] == '0') return ValueKind::kText;  // "007": an identifier
@@ -73,32 +73,45 @@ ValueKind widen(ValueKind column, ValueKind cell) {
   return ValueKind::kText;
 }
 
-boost::json::value typed_value(std::string_view text, ValueKind column_kind,
-                               const boost::json::storage_ptr& sp) {
-  switch (column_kind) {
-    case ValueKind::kInteger:
-      if (auto v = parse_integer(text)) return boost::json::value(*v, sp);
-      break;
-    case ValueKind::kDecimal:
-      if (auto v = parse_decimal(text)) return boost::json::value(*v, sp);
-      break;
-    case ValueKind::kBoolean: {
-      const std::string_view s = trim(text);
-      if (iequals(s, "true")) return boost::json::value(true, sp);
-      if (iequals(s, "false")) return boost::json::value(false, sp);
-      break;
+namespace {
+
+// "-123.45": at most 15 digits, at least one before the point and one after it
+// when there is one. Such a decimal is m / 10^k with m and 10^k exact doubles, so
+// one division (correctly rounded) gives the same double as any exact parser
+// (Clinger's fast path) — the usual number in a log or sales file, read without
+// std::from_chars.
+std::optional<double> parse_short_decimal(std::string_view s) {
+  static constexpr double kPowers[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  size_t i = s[0] == '-' ? 1 : 0;
+  uint64_t m = 0;
+  size_t digits = 0;
+  size_t fraction_digits = 0;
+  bool point = false;
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (is_digit(c)) {
+      m = m * 10 + static_cast<uint64_t>(c - '0');
+      ++digits;
+      fraction_digits += point;
+    } else if (c == '.' && !point && digits > 0) {
+      point = true;
+    } else {
+      return std::nullopt;
     }
-    case ValueKind::kEmpty:
-    case ValueKind::kText:
-      break;
   }
-  return boost::json::value(boost::json::string_view(text), sp);
+  if (digits == 0 || digits > 15 || (point && fraction_digits == 0)) return std::nullopt;
+  const double v = static_cast<double>(m) / kPowers[fraction_digits];
+  return s[0] == '-' ? -v : v;
 }
+
+}  // namespace
 
 std::optional<double> parse_decimal(std::string_view text) {
   std::string_view s = trim(text);
   if (!s.empty() && s[0] == '+') s.remove_prefix(1);
   if (s.empty() || !(is_digit(s[0]) || s[0] == '-' || s[0] == '.')) return std::nullopt;
+  if (auto v = parse_short_decimal(s)) return v;
   double v = 0;
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
@@ -112,15 +125,6 @@ std::optional<int64_t> parse_integer(std::string_view text) {
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
   return v;
-}
-
-std::optional<double> number_of(const boost::json::value& v) {
-  if (v.is_int64()) return static_cast<double>(v.get_int64());
-  if (v.is_uint64()) return static_cast<double>(v.get_uint64());
-  if (v.is_double())
-    return std::isfinite(v.get_double()) ? std::optional(v.get_double()) : std::nullopt;
-  if (v.is_string()) return parse_decimal(std::string_view(v.get_string()));
-  return std::nullopt;
 }
 
 }  // namespace comptoir::ingest

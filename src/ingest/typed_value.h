@@ -10,7 +10,7 @@
 #include <optional>
 #include <string_view>
 
-#include <boost/json/value.hpp>
+#include "ingest/field_value.h"
 
 namespace comptoir::ingest {
 
@@ -22,19 +22,38 @@ ValueKind classify_value(std::string_view text);
 // Text or Boolean-with-number = Text, Empty is neutral.
 ValueKind widen(ValueKind column, ValueKind cell);
 
-// The cell as a JSON value of the column's kind (text when it does not fit), in `sp`.
-boost::json::value typed_value(std::string_view text, ValueKind column_kind,
-                               const boost::json::storage_ptr& sp = {});
-
 // Numbers as sales files write them: optional sign, digits, '.', exponent, spaces
 // around. nullopt for anything else.
 std::optional<double> parse_decimal(std::string_view text);
 std::optional<int64_t> parse_integer(std::string_view text);
 
-// A JSON value read as a number (numbers, and strings that parse_decimal accepts).
-std::optional<double> number_of(const boost::json::value& v);
-
 // Trimmed of ASCII spaces and tabs.
 std::string_view trim(std::string_view s);
+
+// Whether `a` is `lower` in any case (for ASCII letters).
+bool iequals_lower(std::string_view a, std::string_view lower);
+
+// Sets `out` to the cell as a value of the column's kind (text when it does not
+// fit). Inline, in place: a CSV row sets one per cell.
+inline void set_typed_value(FieldValue& out, std::string_view text, ValueKind column_kind) {
+  switch (column_kind) {
+    case ValueKind::kInteger:
+      if (auto v = parse_integer(text)) return out.set_int(*v);
+      break;
+    case ValueKind::kDecimal:
+      if (auto v = parse_decimal(text)) return out.set_double(*v);
+      break;
+    case ValueKind::kBoolean: {
+      const std::string_view s = trim(text);
+      if (iequals_lower(s, "true")) return out.set_bool(true);
+      if (iequals_lower(s, "false")) return out.set_bool(false);
+      break;
+    }
+    case ValueKind::kEmpty:
+    case ValueKind::kText:
+      break;
+  }
+  out.set_string(text);
+}
 
 }  // namespace comptoir::ingest

@@ -3,9 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <random>
 #include <string>
 #include <vector>
 
+#include "ingest/byte_scan.h"
 #include "ingest/typed_value.h"
 #include "ingest_test_support.h"
 
@@ -125,6 +130,58 @@ TEST(CsvTypedValues, ClassifiesCells) {
   EXPECT_EQ(widen(ValueKind::kEmpty, ValueKind::kBoolean), ValueKind::kBoolean);
 }
 
+// Short decimals are read with one division (Clinger's fast path), the others with
+// std::from_chars: the same double either way.
+TEST(CsvTypedValues, DecimalsReadAsFromCharsReadsThem) {
+  auto reference = [](std::string_view text) -> std::optional<double> {
+    std::string_view s = trim(text);
+    if (!s.empty() && s[0] == '+') s.remove_prefix(1);
+    if (s.empty() || !((s[0] >= '0' && s[0] <= '9') || s[0] == '-' || s[0] == '.')) {
+      return std::nullopt;
+    }
+    double v = 0;
+    const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
+    return v;
+  };
+  std::mt19937_64 rng(3);
+  const char alphabet[] = "0123456789.-+ e";
+  for (int round = 0; round < 200000; ++round) {
+    std::string text;
+    const size_t length = 1 + rng() % 20;
+    for (size_t k = 0; k < length; ++k) {
+      text.push_back(alphabet[rng() % (rng() % 4 == 0 ? sizeof(alphabet) - 1 : 11)]);
+    }
+    const auto want = reference(text);
+    const auto got = parse_decimal(text);
+    ASSERT_EQ(got.has_value(), want.has_value()) << text;
+    if (want) {
+      ASSERT_EQ(std::memcmp(&*got, &*want, sizeof(double)), 0) << text;  // -0.0 too
+    }
+  }
+}
+
+// Where each field ends, from the 64-byte block masks, against a plain scan: every
+// starting position of texts of every length around the block size.
+TEST(CsvStopFinder, FindsWhatAScanFinds) {
+  std::mt19937 rng(9);
+  for (size_t length = 0; length < 300; ++length) {
+    std::string text;
+    for (size_t k = 0; k < length; ++k) {
+      const unsigned r = rng() % 10;
+      text.push_back(r == 0 ? ';' : r == 1 ? '\n' : r == 2 ? '\r' : static_cast<char>('a' + r));
+    }
+    StopFinder stops(text, ';', '\n', '\r');
+    for (size_t pos = 0; pos <= length; ++pos) {
+      size_t want = pos;
+      while (want < length && text[want] != ';' && text[want] != '\n' && text[want] != '\r') {
+        ++want;
+      }
+      ASSERT_EQ(stops.next(pos), want) << "length " << length << ", from " << pos;
+    }
+  }
+}
+
 TEST(CsvDocuments, ApplicationLogShapeWithTypedValues) {
   auto p = parse(
       "Timestamp,Level,Service,Message,User,Duration,ok,ratio,code\n"
@@ -179,6 +236,16 @@ TEST(CsvDocuments, UserEventShape) {
   EXPECT_EQ(str(p->doc(0), "Service"), "login");
   EXPECT_EQ(str(p->doc(0), "Message"), "login - User: u1 - Page: /home");
   EXPECT_EQ(str(p->doc(0), "User"), "u1");
+}
+
+// A row of the user-event shape with its event cell empty (it used to crash).
+TEST(CsvDocuments, UserEventShapeWithoutAnEvent) {
+  auto p = parse("event,user,page\n,u2,/cart\n", "ev.csv");
+  ASSERT_TRUE(p->summary.ok());
+  ASSERT_EQ(p->size(), 1u);
+  EXPECT_EQ(str(p->doc(0), "Level"), "INFO");
+  EXPECT_FALSE(p->doc(0).contains("Service"));
+  EXPECT_EQ(str(p->doc(0), "Message"), " - User: u2 - Page: /cart");
 }
 
 TEST(CsvDocuments, SystemLogShape) {

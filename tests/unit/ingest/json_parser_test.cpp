@@ -184,6 +184,21 @@ TEST(JsonLogHostile, DeepNestingIsBounded) {
   ASSERT_FALSE(limited->summary.ok());
 }
 
+// Objects whose arrays overflow the record's arena on every line: the arena is
+// made anew for each object (a reused monotonic_resource kept doubling its blocks
+// and ran out of memory after a few dozen such lines).
+TEST(JsonLogHostile, LargeArraysOnEveryLine) {
+  std::string array = "[0";
+  for (int i = 1; i < 10000; ++i) array += "," + std::to_string(i);
+  array += "]";
+  std::string text;
+  for (int line = 0; line < 64; ++line) text += "{\"message\":\"x\",\"a\":" + array + "}\n";
+  auto p = parse(text, "arrays.ndjson");
+  ASSERT_TRUE(p->summary.ok()) << p->summary.error().message;
+  ASSERT_EQ(p->size(), 64u);
+  EXPECT_EQ(p->doc(63).at("a").as_array().size(), 10000u);
+}
+
 TEST(JsonLogHostile, ScalarRootIsAnError) {
   auto p = parse("42", "n.json");
   ASSERT_FALSE(p->summary.ok());

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <boost/json/serialize.hpp>
 
+#include "ingest/field_value.h"
 #include "ingest/log_fields.h"
 #include "ingest/timestamp.h"
 #include "ingest_test_support.h"
@@ -25,10 +26,19 @@ using testing::read_file;
 using testing::shared_data_dir;
 using testing::str;
 
-// Any scalar field as text ("" when absent).
+// Any scalar field as text ("" when absent), as normalisation reads it.
 std::string text(const boost::json::object& doc, std::string_view key) {
   auto it = doc.find(key);
-  return it == doc.end() ? "" : scalar_text(it->value());
+  if (it == doc.end()) return "";
+  const boost::json::value& v = it->value();
+  FieldValue field = FieldValue::null();
+  if (v.is_string()) field = FieldValue::of_string(v.get_string());
+  if (v.is_int64()) field = FieldValue::of_int(v.get_int64());
+  if (v.is_uint64()) field = FieldValue::of_uint(v.get_uint64());
+  if (v.is_double()) field = FieldValue::of_double(v.get_double());
+  if (v.is_bool()) field = FieldValue::of_bool(v.get_bool());
+  ScalarBuffer buffer;
+  return std::string(scalar_text(field, buffer));
 }
 
 std::string trimmed(std::string s) {
