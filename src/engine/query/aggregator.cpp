@@ -217,10 +217,17 @@ Result<json::object> run_aggregations(
   const bool parallel =
       all.size() >= 2 && docs >= kParallelMinDocs && std::thread::hardware_concurrency() >= 2;
   std::vector<Status> status(all.size());
+  // Largest first, so that the two threads finish together: a bucket aggregation with
+  // sub-aggregations does several times a metric's work.
+  std::vector<size_t> order(all.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return all[a]->definition().subs.size() > all[b]->definition().subs.size();
+  });
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i = next++; i < all.size(); i = next++)
-      status[i] = collect_over_matches(*all[i], indices, matches, now_ms);
+    for (size_t k = next++; k < order.size(); k = next++)
+      status[order[k]] = collect_over_matches(*all[order[k]], indices, matches, now_ms);
   };
   if (parallel) {
     std::thread helper(work);
