@@ -49,6 +49,7 @@ class KeywordTermsAggregator final : public Aggregator {
   }
 
   void collect_all(const Bitmap& docs) override {
+    if (map_ == nullptr && missing_ord_ == UINT32_MAX) return;  // no value, no missing bucket
     const FieldReader* r = values_.reader;
     if (subs_.empty() && map_ != nullptr && docs.cardinality() == seg_->reader->doc_count() &&
         seg_->deleted->empty() && missing_ord_ == UINT32_MAX) {

@@ -96,6 +96,12 @@ class TermsAggregator final : public Aggregator {
     return subs_.begin_segment(seg);
   }
 
+  // A segment without the field adds nothing unless there is a `missing` bucket.
+  void collect_all(const Bitmap& docs) override {
+    if (!values_.present() && !has_missing_) return;
+    Aggregator::collect_all(docs);
+  }
+
   void collect(uint32_t doc, uint32_t owner) override {
     bool any = false;
     if (values_.present()) {
