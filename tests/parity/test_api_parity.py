@@ -113,14 +113,19 @@ def test_api_parity(servers):
     def both(method, path, **kw):
         return [requests.request(method, s.url + path, timeout=120, **kw) for s in (emb, clu)]
 
-    for params in SEARCHES:
-        ra, rb = both("POST", "/api/search", json=params)
+    def compared(method, path, **kw):
+        """Both answers, and a Diffs holding their statuses when those differ."""
+        ra, rb = both(method, path, **kw)
         diffs = compare.Diffs()
         if ra.status_code != rb.status_code:
             diffs.add("status", ra.status_code, rb.status_code)
-        elif ra.status_code != 200:
+        return ra, rb, diffs
+
+    for params in SEARCHES:
+        ra, rb, diffs = compared("POST", "/api/search", json=params)
+        if not diffs and ra.status_code != 200:
             check(ra.json(), rb.json(), diffs)
-        else:
+        elif not diffs:
             a, b = ra.json(), rb.json()
             check({k: v for k, v in a.items() if k != "results"},
                   {k: v for k, v in b.items() if k != "results"}, diffs)
@@ -129,11 +134,8 @@ def test_api_parity(servers):
         record("/api/search", params, diffs)
 
     for params in DASHBOARDS:
-        ra, rb = both("GET", "/api/dashboard", params=params)
-        diffs = compare.Diffs()
-        if ra.status_code != rb.status_code:
-            diffs.add("status", ra.status_code, rb.status_code)
-        else:
+        ra, rb, diffs = compared("GET", "/api/dashboard", params=params)
+        if not diffs:
             a, b = ra.json(), rb.json()
             check({k: v for k, v in a.items() if k != "recent_logs"},
                   {k: v for k, v in b.items() if k != "recent_logs"}, diffs)
@@ -142,22 +144,16 @@ def test_api_parity(servers):
         record("/api/dashboard", params, diffs)
 
     for params in RESULTS:
-        ra, rb = both("GET", "/api/results", params=params)
-        diffs = compare.Diffs()
-        if ra.status_code != rb.status_code:
-            diffs.add("status", ra.status_code, rb.status_code)
-        else:
+        ra, rb, diffs = compared("GET", "/api/results", params=params)
+        if not diffs:
             check(ra.json(), rb.json(), diffs)
         record("/api/results", params, diffs)
 
     for params in EXPORTS:
-        ra, rb = both("GET", "/api/export/csv", params=params)
-        diffs = compare.Diffs()
-        if ra.status_code != rb.status_code:
-            diffs.add("status", ra.status_code, rb.status_code)
-        elif ra.status_code != 200:
+        ra, rb, diffs = compared("GET", "/api/export/csv", params=params)
+        if not diffs and ra.status_code != 200:
             check(ra.json(), rb.json(), diffs)
-        else:
+        elif not diffs:
             ta = list(csv.reader(io.StringIO(ra.text, newline="")))
             tb = list(csv.reader(io.StringIO(rb.text, newline="")))
             if ta[:1] != tb[:1]:

@@ -24,37 +24,33 @@ class TermTable {
   // The id of `t`, adding it when new (inserted = true).
   uint32_t find_or_insert(std::string_view t, bool& inserted) {
     const uint64_t h = std::hash<std::string_view>{}(t);
-    size_t mask = slots_.size() - 1;
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-      uint32_t slot = slots_[i];
-      if (slot == 0) {
-        uint32_t id = static_cast<uint32_t>(terms_.size());
-        terms_.push_back(store(t));
-        hashes_.push_back(h);
-        slots_[i] = id + 1;
-        inserted = true;
-        if (terms_.size() * 2 > slots_.size()) grow();
-        return id;
-      }
-      if (hashes_[slot - 1] == h && terms_[slot - 1] == t) {
-        inserted = false;
-        return slot - 1;
-      }
-    }
+    const size_t i = probe(t, h);
+    inserted = slots_[i] == 0;
+    if (!inserted) return slots_[i] - 1;
+    const auto id = static_cast<uint32_t>(terms_.size());
+    terms_.push_back(store(t));
+    hashes_.push_back(h);
+    slots_[i] = id + 1;
+    if (terms_.size() * 2 > slots_.size()) grow();
+    return id;
   }
   // The id of `t`, if present.
   std::optional<uint32_t> find(std::string_view t) const {
-    const uint64_t h = std::hash<std::string_view>{}(t);
-    const size_t mask = slots_.size() - 1;
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-      const uint32_t slot = slots_[i];
-      if (slot == 0) return std::nullopt;
-      if (hashes_[slot - 1] == h && terms_[slot - 1] == t) return slot - 1;
-    }
+    const size_t i = probe(t, std::hash<std::string_view>{}(t));
+    if (slots_[i] == 0) return std::nullopt;
+    return slots_[i] - 1;
   }
   const std::vector<std::string_view>& terms() const { return terms_; }
 
  private:
+  // The slot holding `t` (hash h), or the empty slot where it would go.
+  size_t probe(std::string_view t, uint64_t h) const {
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      const uint32_t slot = slots_[i];
+      if (slot == 0 || (hashes_[slot - 1] == h && terms_[slot - 1] == t)) return i;
+    }
+  }
   std::string_view store(std::string_view t) {
     constexpr size_t kChunk = 64 * 1024;
     if (t.size() > kChunk / 4) {

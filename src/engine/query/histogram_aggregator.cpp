@@ -157,9 +157,6 @@ class HistogramAggregator final : public Aggregator {
   // rounded once when its first doc comes, and the sub-aggregations get (doc, bucket)
   // pairs in blocks.
   void collect_sorted_with_subs(const FieldReader& r, const Bitmap& docs) {
-    constexpr size_t kBlock = 256;
-    uint32_t block_docs[kBlock], block_ords[kBlock];
-    size_t n = 0;
     int64_t end = INT64_MIN;
     uint32_t ord = 0;
     docs.for_each([&](uint32_t doc) {
@@ -171,14 +168,9 @@ class HistogramAggregator final : public Aggregator {
         ord = ords_.add(0, static_cast<uint64_t>(key));
       }
       ++counts_at(ord);
-      block_docs[n] = doc;
-      block_ords[n] = ord;
-      if (++n == kBlock) {
-        subs_.collect_block(block_docs, block_ords, n);
-        n = 0;
-      }
+      queue_for_subs(doc, ord);
     });
-    if (n > 0) subs_.collect_block(block_docs, block_ords, n);
+    flush_batch();
   }
 
   void collect(uint32_t doc, uint32_t owner) override {
@@ -190,18 +182,15 @@ class HistogramAggregator final : public Aggregator {
       if (date_ && hard_out(static_cast<int64_t>(key))) return;
       any = true;
       last = key;
-      if (!has_cached_ord_ || owner != cached_owner_ || key != cached_key_) {
+      if (owner != cached_owner_ || key != cached_key_) {
         cached_ord_ = ords_.add(owner, key);  // one lookup per run of equal buckets
         cached_owner_ = owner;
         cached_key_ = key;
-        has_cached_ord_ = true;
       }
       const uint32_t ord = cached_ord_;
       ++counts_at(ord);
       if (batch_) {
-        batch_docs_[batch_n_] = doc;
-        batch_ords_[batch_n_] = ord;
-        if (++batch_n_ == kBatch) flush_batch();
+        queue_for_subs(doc, ord);
       } else {
         subs_.collect(doc, ord);
       }
@@ -213,6 +202,13 @@ class HistogramAggregator final : public Aggregator {
       n = values_.doubles(doc, add);
     }
     if (n == 0 && missing_) add(*missing_);
+  }
+
+  // (doc, bucket) for the sub-aggregations, handed over a block at a time.
+  void queue_for_subs(uint32_t doc, uint32_t ord) {
+    batch_docs_[batch_n_] = doc;
+    batch_ords_[batch_n_] = ord;
+    if (++batch_n_ == kBatch) flush_batch();
   }
 
   void flush_batch() {
@@ -311,11 +307,10 @@ class HistogramAggregator final : public Aggregator {
   const HistogramAgg* num_ = nullptr;
   bool top_;
   static constexpr size_t kBatch = 256;
-  bool batch_ = false;  // collect_all at the top level: sub-aggregations get blocks
+  bool batch_ = false;  // collect() at the top level queues for the sub-aggregations
   uint32_t batch_docs_[kBatch], batch_ords_[kBatch];
   size_t batch_n_ = 0;
-  bool has_cached_ord_ = false;  // the last (owner, key) → ordinal
-  uint32_t cached_owner_ = 0, cached_ord_ = 0;
+  uint32_t cached_owner_ = UINT32_MAX, cached_ord_ = 0;  // the last (owner, key) → ordinal
   uint64_t cached_key_ = 0;
   bool fast_ = false;         // top level, no sub-aggregations: count by binary search
   bool sorted_walk_ = false;  // top level: a sorted column is walked bucket by bucket

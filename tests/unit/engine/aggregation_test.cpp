@@ -18,6 +18,17 @@ namespace {
 
 namespace json = boost::json;
 
+// An in-memory index refreshed only when a test says so, with an explicit mapping.
+std::unique_ptr<Index> manual_index(const std::string& name, const std::string& mapping) {
+  IndexSettings settings;
+  settings.refresh_interval = std::chrono::milliseconds(0);
+  auto m = parse_mapping(json::parse(mapping));
+  EXPECT_TRUE(m.ok());
+  auto idx = Index::create_in_memory(name, m.ok() ? *m : Mapping{}, settings);
+  EXPECT_TRUE(idx.ok());
+  return idx.ok() ? std::move(*idx) : nullptr;
+}
+
 class AggregationTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -142,19 +153,16 @@ TEST_F(AggregationTest, DateHistogramFillsEmptyBucketsAndFormatsKeys) {
 }
 
 TEST_F(AggregationTest, DateHistogramAcrossDaylightSavingTime) {
-  IndexSettings settings;
-  settings.refresh_interval = std::chrono::milliseconds(0);
-  auto m = parse_mapping(json::parse(R"({"properties":{"t":{"type":"date"}}})"));
-  auto idx = Index::create_in_memory("dst", *m, settings);
-  ASSERT_TRUE(idx.ok());
+  auto idx = manual_index("dst", R"({"properties":{"t":{"type":"date"}}})");
+  ASSERT_NE(idx, nullptr);
   // Paris: clocks go forward on 2024-03-31 at 02:00 (23-hour day).
   for (const char* t : {"2024-03-30T23:30:00Z", "2024-03-31T21:59:00Z", "2024-03-31T22:00:00Z"})
-    ASSERT_TRUE((*idx)->index_doc(std::string(R"({"t":")") + t + "\"}", std::nullopt).ok());
-  ASSERT_TRUE((*idx)->refresh().ok());
+    ASSERT_TRUE(idx->index_doc(std::string(R"({"t":")") + t + "\"}", std::nullopt).ok());
+  ASSERT_TRUE(idx->refresh().ok());
   auto req = parse_es_json(
       R"({"size":0,"aggs":{"d":{"date_histogram":{"field":"t","calendar_interval":"day","time_zone":"Europe/Paris"}}}})");
   ASSERT_TRUE(req.ok());
-  auto resp = (*idx)->search(*req);
+  auto resp = idx->search(*req);
   ASSERT_TRUE(resp.ok()) << resp.error().message;
   EXPECT_EQ(
       to_json_text(json::value(*resp->aggregations)),
@@ -167,32 +175,30 @@ TEST_F(AggregationTest, DateHistogramAcrossDaylightSavingTime) {
 // and hands its sub-aggregations blocks; the same histogram under a match-all filter
 // takes the per-doc path. Both answers are identical, across DST and with deletes.
 TEST_F(AggregationTest, SortedDateHistogramWithSubAggregationsEqualsPerDocPath) {
-  IndexSettings settings;
-  settings.refresh_interval = std::chrono::milliseconds(0);
-  auto m = parse_mapping(json::parse(
-      R"({"properties":{"t":{"type":"date"},"v":{"type":"double"},"k":{"type":"keyword"}}})"));
-  auto idx = Index::create_in_memory("sorted", *m, settings);
-  ASSERT_TRUE(idx.ok());
+  auto idx = manual_index(
+      "sorted",
+      R"({"properties":{"t":{"type":"date"},"v":{"type":"double"},"k":{"type":"keyword"}}})");
+  ASSERT_NE(idx, nullptr);
   std::mt19937 rng(5);
   int64_t t = 1711670400000;  // 2024-03-29T00:00Z, across Paris's DST change
   for (int i = 0; i < 3000; ++i) {
     t += static_cast<int64_t>(rng() % 400000);
     json::object doc{
         {"t", t}, {"v", double(rng() % 1000) / 4}, {"k", "k" + std::to_string(rng() % 50)}};
-    ASSERT_TRUE((*idx)->index_doc(json::serialize(doc), std::to_string(i)).ok());
+    ASSERT_TRUE(idx->index_doc(json::serialize(doc), std::to_string(i)).ok());
     if (i % 1000 == 999) {
-      ASSERT_TRUE((*idx)->refresh().ok());
+      ASSERT_TRUE(idx->refresh().ok());
     }
   }
-  for (int i = 0; i < 3000; i += 11) ASSERT_TRUE((*idx)->delete_doc(std::to_string(i)).ok());
-  ASSERT_TRUE((*idx)->refresh().ok());
+  for (int i = 0; i < 3000; i += 11) ASSERT_TRUE(idx->delete_doc(std::to_string(i)).ok());
+  ASSERT_TRUE(idx->refresh().ok());
   const std::string histogram =
       R"({"date_histogram":{"field":"t","calendar_interval":"hour","time_zone":"Europe/Paris"},
           "aggs":{"sum":{"sum":{"field":"v"}},"keys":{"cardinality":{"field":"k"}}}})";
   auto run = [&](const std::string& aggs) {
     auto req = parse_es_json(R"({"size":0,"aggs":)" + aggs + "}");
     EXPECT_TRUE(req.ok());
-    auto resp = (*idx)->search(*req);
+    auto resp = idx->search(*req);
     EXPECT_TRUE(resp.ok());
     return resp.ok() ? json::value(*resp->aggregations) : json::value();
   };
@@ -207,12 +213,10 @@ TEST_F(AggregationTest, SortedDateHistogramWithSubAggregationsEqualsPerDocPath) 
 // Over 100,000 matched docs the top-level aggregations are collected on two threads:
 // the answer equals each aggregation run alone (one thread), key order included.
 TEST(ParallelAggregationTest, TwoThreadsEqualOneAggregationAtATime) {
-  IndexSettings settings;
-  settings.refresh_interval = std::chrono::milliseconds(0);
-  auto m = parse_mapping(json::parse(
-      R"({"properties":{"t":{"type":"date"},"v":{"type":"double"},"k":{"type":"keyword"}}})"));
-  auto idx = Index::create_in_memory("parallel", *m, settings);
-  ASSERT_TRUE(idx.ok());
+  auto idx = manual_index(
+      "parallel",
+      R"({"properties":{"t":{"type":"date"},"v":{"type":"double"},"k":{"type":"keyword"}}})");
+  ASSERT_NE(idx, nullptr);
   std::mt19937 rng(9);
   std::vector<BulkItem> batch;
   for (int i = 0; i < 120000; ++i) {
@@ -222,8 +226,8 @@ TEST(ParallelAggregationTest, TwoThreadsEqualOneAggregationAtATime) {
                   std::to_string(rng() % 300) + R"("})";
     batch.push_back(std::move(item));
     if (batch.size() == 20000) {
-      ASSERT_TRUE((*idx)->bulk(batch).ok());
-      ASSERT_TRUE((*idx)->refresh().ok());
+      ASSERT_TRUE(idx->bulk(batch).ok());
+      ASSERT_TRUE(idx->refresh().ok());
       batch.clear();
     }
   }
@@ -237,7 +241,7 @@ TEST(ParallelAggregationTest, TwoThreadsEqualOneAggregationAtATime) {
       {"stats", R"({"stats":{"field":"v"}})"},
   };
   auto run = [&](const std::string& body) {
-    auto resp = (*idx)->search(*parse_es_json(R"({"size":0,"aggs":{)" + body + "}}"));
+    auto resp = idx->search(*parse_es_json(R"({"size":0,"aggs":{)" + body + "}}"));
     EXPECT_TRUE(resp.ok());
     return resp.ok() ? json::value(*resp->aggregations) : json::value();
   };
@@ -321,10 +325,8 @@ TEST_F(AggregationTest, CardinalityPercentilesAndTopHits) {
 // deliberate difference in docs/compat.md): 60,000 distinct orders count as 60,000,
 // keyword or number. Under a bucket the threshold applies as in Elasticsearch.
 TEST(TopLevelCardinalityTest, ExactBeyondThePrecisionThreshold) {
-  IndexSettings settings;
-  settings.refresh_interval = std::chrono::milliseconds(0);
-  auto idx = Index::create_in_memory("orders", Mapping{}, settings);
-  ASSERT_TRUE(idx.ok());
+  auto idx = manual_index("orders", "{}");
+  ASSERT_NE(idx, nullptr);
   std::vector<BulkItem> batch;
   for (int i = 0; i < 120000; ++i) {  // two lines per order, in three segments
     BulkItem item;
@@ -332,13 +334,13 @@ TEST(TopLevelCardinalityTest, ExactBeyondThePrecisionThreshold) {
                   R"(,"g":")" + (i % 4 < 2 ? "a" : "b") + R"("})";
     batch.push_back(std::move(item));
     if (batch.size() == 40000) {
-      ASSERT_TRUE((*idx)->bulk(batch).ok());
-      ASSERT_TRUE((*idx)->refresh().ok());
+      ASSERT_TRUE(idx->bulk(batch).ok());
+      ASSERT_TRUE(idx->refresh().ok());
       batch.clear();
     }
   }
   auto value_of = [&](const std::string& aggs, const std::vector<std::string>& path) {
-    auto resp = (*idx)->search(*parse_es_json(R"({"size":0,"aggs":)" + aggs + "}"));
+    auto resp = idx->search(*parse_es_json(R"({"size":0,"aggs":)" + aggs + "}"));
     EXPECT_TRUE(resp.ok());
     json::value v = resp.ok() ? json::value(*resp->aggregations) : json::value();
     for (const auto& p : path) v = v.is_object() ? v.at(p) : v.as_array().at(std::stoul(p));
