@@ -79,6 +79,7 @@ class CardinalityAggregator final : public Aggregator {
       any_missing |= !any;
     });
     CardinalityCounter& c = at(0);
+    c.reserve_distinct(static_cast<uint64_t>(std::count(seen_.begin(), seen_.end(), true)));
     for (uint32_t o = 0; o < seen_.size(); ++o)
       if (seen_[o]) c.add_hash(ord_hash(o));
     if (any_missing && missing_hash_) c.add_hash(*missing_hash_);
@@ -141,6 +142,9 @@ class CardinalityAggregator final : public Aggregator {
       std::vector<uint64_t>& words = bits_[owner];
       if (words.empty()) continue;
       CardinalityCounter& c = at(owner);
+      uint64_t marked = 0;
+      for (uint64_t word : words) marked += static_cast<uint64_t>(std::popcount(word));
+      c.reserve_distinct(marked);
       for (size_t w = 0; w < words.size(); ++w) {
         uint64_t word = words[w];
         while (word != 0) {

@@ -1,6 +1,7 @@
 // Exact-then-HyperLogLog distinct counting (cardinality_counter.h).
 #include "engine/query/cardinality_counter.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -40,17 +41,7 @@ void CardinalityCounter::add_hash(uint64_t h) {
     return;
   }
   if (h == 0) h = 1;
-  if (2 * (size_ + 1) > table_.size()) {
-    std::vector<uint64_t> old = std::move(table_);
-    table_.assign(old.empty() ? 16 : old.size() * 2, 0);
-    const size_t mask = table_.size() - 1;
-    for (uint64_t x : old) {
-      if (x == 0) continue;
-      size_t i = static_cast<size_t>(x) & mask;
-      while (table_[i] != 0) i = (i + 1) & mask;
-      table_[i] = x;
-    }
-  }
+  if (2 * (size_ + 1) > table_.size()) grow_table(table_.empty() ? 16 : table_.size() * 2);
   const size_t mask = table_.size() - 1;
   size_t i = static_cast<size_t>(h) & mask;
   while (table_[i] != 0) {
@@ -59,6 +50,28 @@ void CardinalityCounter::add_hash(uint64_t h) {
   }
   table_[i] = h;
   if (++size_ > threshold_) to_sketch();
+}
+
+void CardinalityCounter::grow_table(size_t slots) {
+  std::vector<uint64_t> old = std::move(table_);
+  table_.assign(slots, 0);
+  const size_t mask = table_.size() - 1;
+  for (uint64_t x : old) {
+    if (x == 0) continue;
+    size_t i = static_cast<size_t>(x) & mask;
+    while (table_[i] != 0) i = (i + 1) & mask;
+    table_[i] = x;
+  }
+}
+
+void CardinalityCounter::reserve_distinct(uint64_t more) {
+  if (!registers_.empty()) return;
+  if (more > threshold_) {
+    to_sketch();
+    return;
+  }
+  const uint64_t want = std::min(size_ + more, threshold_ + 1);
+  if (2 * want > table_.size()) grow_table(std::bit_ceil(2 * want));
 }
 
 void CardinalityCounter::to_sketch() {

@@ -20,12 +20,17 @@ class CardinalityCounter {
   explicit CardinalityCounter(uint64_t threshold = 3000) : threshold_(threshold) {}
 
   void add_hash(uint64_t h);
+  // About to add up to `more` hashes known to be distinct among themselves: sizes the
+  // set once, or turns to the sketch at once when they alone pass the threshold (the
+  // registers are the same as when the set overflows on the way).
+  void reserve_distinct(uint64_t more);
   uint64_t estimate() const;
   bool exact() const { return registers_.empty(); }
 
  private:
   static constexpr int kPrecision = 14;
   void to_sketch();
+  void grow_table(size_t slots);
   void add_to_sketch(uint64_t h);
 
   uint64_t threshold_;

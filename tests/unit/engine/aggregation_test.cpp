@@ -446,6 +446,77 @@ TEST(CardinalityCounterTest, ExactBelowThresholdWithinBoundsAbove) {
   }
 }
 
+// Reserving for a segment's distinct values changes nothing in the answer: sized up
+// front below the threshold, or straight to the sketch when they alone pass it.
+TEST(CardinalityCounterTest, ReserveDistinctGivesTheSameEstimates) {
+  for (uint64_t first : {0u, 500u, 2900u}) {
+    for (uint64_t more : {10u, 2000u, 3001u, 50000u}) {
+      CardinalityCounter plain(3000), reserved(3000);
+      for (uint64_t i = 0; i < first; ++i) {
+        plain.add_hash(hash_int(i));
+        reserved.add_hash(hash_int(i));
+      }
+      reserved.reserve_distinct(more);
+      for (uint64_t i = 0; i < more; ++i) {
+        plain.add_hash(hash_int(first / 2 + i));  // overlaps the first values
+        reserved.add_hash(hash_int(first / 2 + i));
+      }
+      EXPECT_EQ(plain.exact(), reserved.exact()) << first << " + " << more;
+      EXPECT_EQ(plain.estimate(), reserved.estimate()) << first << " + " << more;
+    }
+  }
+}
+
+// Sums are compensated: a large value followed by many small ones keeps every unit,
+// and the top-level, bucketed and per-doc paths agree to the last bit.
+TEST(MetricAggregationTest, CompensatedSumsAgreeAcrossCollectionPaths) {
+  auto idx =
+      manual_index("sums", R"({"properties":{"v":{"type":"double"},"k":{"type":"keyword"}}})");
+  ASSERT_NE(idx, nullptr);
+  std::vector<BulkItem> batch;
+  std::mt19937 rng(3);
+  for (int i = 0; i < 20000; ++i) {
+    BulkItem item;
+    double v = i == 0 ? 1e16 : (i % 7 == 0 ? 0.1 : 1.0 + double(rng() % 100) / 1000.0);
+    item.source = R"({"v":)" + to_json_text(json::value(v)) + R"(,"k":"k)" +
+                  std::to_string(i % 3 == 0 ? 0 : 1 + i % 2) + R"("})";
+    batch.push_back(std::move(item));
+  }
+  ASSERT_TRUE(idx->bulk(batch).ok());
+  ASSERT_TRUE(idx->refresh().ok());
+  auto run = [&](const std::string& aggs) {
+    auto resp = idx->search(*parse_es_json(R"({"size":0,"aggs":)" + aggs + "}"));
+    EXPECT_TRUE(resp.ok());
+    return resp.ok() ? json::value(*resp->aggregations) : json::value();
+  };
+  // The exact sum, by long double over sorted magnitudes.
+  std::vector<double> values;
+  for (const auto& item : batch)
+    values.push_back(json::parse(item.source).at("v").to_number<double>());
+  std::sort(values.begin(), values.end());
+  long double exact = 0;
+  for (double v : values) exact += v;
+  const double top = run(R"({"s":{"sum":{"field":"v"}}})").at("s").at("value").as_double();
+  EXPECT_EQ(top, double(exact));
+  // One bucket holding everything: the bucketed (block) path and the per-doc path
+  // (under a filter) give the top-level bits.
+  const json::value bucketed = run(
+      R"({"all":{"filters":{"filters":{"x":{"match_all":{}}}},"aggs":{"s":{"sum":{"field":"v"}}}},
+              "f":{"filter":{"match_all":{}},"aggs":{"s":{"sum":{"field":"v"}}}}})");
+  EXPECT_EQ(bucketed.at("all").at("buckets").at("x").at("s").at("value").as_double(), top);
+  EXPECT_EQ(bucketed.at("f").at("s").at("value").as_double(), top);
+  // Per key: the terms (block) path equals each key filtered alone.
+  const json::value by_key =
+      run(R"({"k":{"terms":{"field":"k"},"aggs":{"s":{"sum":{"field":"v"}}}}})");
+  for (const auto& b : by_key.at("k").at("buckets").as_array()) {
+    const std::string key(b.at("key").as_string());
+    const json::value alone = run(R"({"f":{"filter":{"term":{"k":")" + key +
+                                  R"("}},"aggs":{"s":{"sum":{"field":"v"}}}}})");
+    EXPECT_EQ(b.at("s").at("value").as_double(), alone.at("f").at("s").at("value").as_double())
+        << key;
+  }
+}
+
 TEST(TDigestTest, ExactForSmallSamplesAccurateForLargeOnes) {
   TDigest small;
   for (int i = 1; i <= 5; ++i) small.add(i * 10);
