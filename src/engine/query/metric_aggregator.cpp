@@ -1,8 +1,8 @@
 // Single-pass numeric metrics: sum, avg, min, max, value_count and stats, per parent
 // bucket. Every value of a multi-valued field counts (avg = sum of values / number of
 // values); sums are compensated (Kahan, as Elasticsearch's), in four lanes so that
-// consecutive docs add in parallel. Empty sets answer sum 0, value_count 0 and null avg/min/max; date fields
-// add `value_as_string`. value_count also counts keyword values.
+// consecutive docs add in parallel. Empty sets answer sum 0, value_count 0 and null
+// avg/min/max; date fields add `value_as_string`. value_count also counts keyword values.
 #include <algorithm>
 #include <cmath>
 
