@@ -162,6 +162,7 @@ Status Index::init_existing() {
 void Index::start_background() {
   if (settings_.refresh_interval.count() <= 0) return;
   bg_ = std::thread([this] { background_loop(); });
+  if (settings_.background_merge) merger_ = std::thread([this] { merge_loop(); });
 }
 
 void Index::background_loop() {
@@ -180,9 +181,40 @@ void Index::background_loop() {
           (unflushed >= settings_.flush_threshold_bytes ||
            wal_.size() >= 4 * settings_.flush_threshold_bytes))
         s = flush_locked();
-      if (s.ok() && settings_.background_merge) s = merge_locked(false);
       if (!s.ok())
         spdlog::warn("index [{}]: background maintenance failed: {}", name_, s.error().message);
+    }
+    lock.lock();
+    if (settings_.background_merge) {
+      merge_wanted_ = true;
+      merge_cv_.notify_one();
+    }
+  }
+}
+
+// Merges run on their own thread, so a long merge delays neither the periodic refresh
+// nor the writers.
+void Index::merge_loop() {
+  std::unique_lock lock(bg_mu_);
+  while (!stop_) {
+    merge_cv_.wait(lock, [&] { return stop_ || merge_wanted_; });
+    if (stop_) break;
+    merge_wanted_ = false;
+    lock.unlock();
+    {
+      std::lock_guard ml(merge_mu_);
+      for (;;) {
+        {
+          std::lock_guard stop_check(bg_mu_);
+          if (stop_) break;
+        }
+        auto merged = merge_once(false);
+        if (!merged) {
+          spdlog::warn("index [{}]: background merge failed: {}", name_, merged.error().message);
+          break;
+        }
+        if (!*merged) break;
+      }
     }
     lock.lock();
   }
@@ -196,7 +228,9 @@ Status Index::close() {
     stop_ = true;
   }
   bg_cv_.notify_all();
+  merge_cv_.notify_all();
   if (bg_.joinable()) bg_.join();
+  if (merger_.joinable()) merger_.join();
   std::lock_guard wl(write_mu_);
   if (dir_ && !failed_) return flush_locked();
   return {};
@@ -448,8 +482,8 @@ Status Index::flush() {
   return flush_locked();
 }
 
-Result<std::shared_ptr<const SegmentReader>> Index::persist_segment_locked(
-    uint64_t id, const SegmentData& bytes) {
+Result<std::shared_ptr<const SegmentReader>> Index::persist_segment(uint64_t id,
+                                                                    const SegmentData& bytes) {
   const std::string name = segment_file_name(id);
   COMPTOIR_TRY(
       write_file_atomic(*dir_, name, std::string_view(bytes.data(), bytes.size()), settings_.sync));
@@ -464,27 +498,32 @@ Status Index::flush_locked() {
   bool changed = false;
   for (auto& s : segs_) {
     if (!s.persisted) {
-      auto reader = persist_segment_locked(s.id, *s.reader->data());
+      auto reader = persist_segment(s.id, *s.reader->data());
       if (!reader) return reader.error();
       s.reader = *reader;  // now served from the memory map
       s.persisted = true;
       changed = true;
     }
     if (s.deleted_version != s.deletes_persisted_version) {
-      if (s.del_file) obsolete_files_.push_back(*s.del_file);
-      s.del_file.reset();
-      if (!s.deleted->empty()) {
-        std::string name = del_file_name(s.id, generation_ + 1);
-        COMPTOIR_TRY(
-            write_file_atomic(*dir_, name, s.deleted->serialize_portable(), settings_.sync));
-        s.del_file = name;
-      }
-      s.deletes_persisted_version = s.deleted_version;
+      COMPTOIR_TRY(persist_deletes_locked(s));
       changed = true;
     }
   }
   if (!changed && wal_.size() == 0) return {};
   return commit_locked();
+}
+
+// Writes the segment's deletes to a new .del file (the old one goes at the next commit).
+Status Index::persist_deletes_locked(Seg& s) {
+  if (s.del_file) obsolete_files_.push_back(*s.del_file);
+  s.del_file.reset();
+  if (!s.deleted->empty()) {
+    std::string name = del_file_name(s.id, generation_ + 1);
+    COMPTOIR_TRY(write_file_atomic(*dir_, name, s.deleted->serialize_portable(), settings_.sync));
+    s.del_file = name;
+  }
+  s.deletes_persisted_version = s.deleted_version;
+  return {};
 }
 
 // Starts a new WAL and swaps the manifest to name it with the current segments; only
@@ -526,89 +565,125 @@ Status Index::write_manifest_locked() {
 }
 
 Status Index::merge(bool force) {
-  std::lock_guard lock(write_mu_);
-  COMPTOIR_TRY(check_writable());
-  return merge_locked(force);
+  std::lock_guard ml(merge_mu_);
+  for (;;) {
+    auto merged = merge_once(force);
+    if (!merged) return merged.error();
+    if (!*merged || force) return {};
+  }
 }
 
 // Tiered merging: segments are grouped by the order of magnitude (base merge_factor) of
 // their live doc count; merge_factor neighbouring segments of one tier are merged into
 // one (at the structure level, see segment_merger.h), which keeps the segment count
 // logarithmic and the documents in arrival order.
-Status Index::merge_locked(bool force) {
+std::vector<size_t> Index::pick_merge_locked(bool force) const {
   const size_t factor = std::max<size_t>(2, settings_.merge_factor);
-  for (;;) {
-    std::vector<size_t> group;
-    if (force) {
-      if (segs_.size() > 1 || (segs_.size() == 1 && !segs_[0].deleted->empty()))
-        for (size_t i = 0; i < segs_.size(); ++i) group.push_back(i);
-    } else {
-      // Only neighbours merge: segments keep the order documents arrived in, so a
-      // time-ordered stream stays sorted by time inside every segment (the sorted
-      // column fast paths of sorts, search_after and date histograms rely on it).
-      std::vector<int> tiers;
-      for (size_t i = 0; i < segs_.size(); ++i) {
-        uint64_t live = segs_[i].reader->doc_count() - segs_[i].deleted->cardinality();
-        tiers.push_back(
-            live == 0 ? 0 : static_cast<int>(std::log(double(live)) / std::log(double(factor))));
-      }
-      for (size_t start = 0; start + factor <= segs_.size() && group.empty(); ++start) {
-        bool same = true;
-        for (size_t k = 1; k < factor && same; ++k) same = tiers[start + k] == tiers[start];
-        if (!same) continue;
-        for (size_t k = 0; k < factor; ++k) group.push_back(start + k);
-      }
-    }
-    if (group.empty()) return {};
+  std::vector<size_t> group;
+  if (force) {
+    if (segs_.size() > 1 || (segs_.size() == 1 && !segs_[0].deleted->empty()))
+      for (size_t i = 0; i < segs_.size(); ++i) group.push_back(i);
+    return group;
+  }
+  // Only neighbours merge: segments keep the order documents arrived in, so a
+  // time-ordered stream stays sorted by time inside every segment (the sorted column
+  // fast paths of sorts, search_after and date histograms rely on it).
+  std::vector<int> tiers;
+  for (const auto& seg : segs_) {
+    uint64_t live = seg.reader->doc_count() - seg.deleted->cardinality();
+    tiers.push_back(
+        live == 0 ? 0 : static_cast<int>(std::log(double(live)) / std::log(double(factor))));
+  }
+  for (size_t start = 0; start + factor <= segs_.size() && group.empty(); ++start) {
+    bool same = true;
+    for (size_t k = 1; k < factor && same; ++k) same = tiers[start + k] == tiers[start];
+    if (!same) continue;
+    for (size_t k = 0; k < factor; ++k) group.push_back(start + k);
+  }
+  return group;
+}
+
+Result<bool> Index::merge_once(bool force) {
+  // Pick, under the write lock: the inputs and their deletes as of now.
+  std::vector<uint64_t> ids;
+  std::vector<MergeInput> inputs;
+  Seg out;
+  {
+    std::lock_guard lock(write_mu_);
+    COMPTOIR_TRY(check_writable());
+    std::vector<size_t> group = pick_merge_locked(force);
+    if (group.empty()) return false;
     if (dir_) COMPTOIR_TRY(flush_locked());  // merge only committed segments
-    std::vector<MergeInput> inputs;
-    for (size_t gi : group)
+    for (size_t gi : group) {
+      ids.push_back(segs_[gi].id);
       inputs.push_back(
           MergeInput{segs_[gi].reader, std::make_shared<const Bitmap>(*segs_[gi].deleted)});
-    auto merged = merge_segments(inputs);
-    if (!merged) return merged.error();
-    Seg out;
+    }
     out.id = next_segment_++;
-    out.deleted = std::make_shared<Bitmap>();
-    std::shared_ptr<SegmentData> bytes = SegmentData::from_string(*merged);
-    merged->clear();
-    merged->shrink_to_fit();
-    if (dir_) {
-      auto reader = persist_segment_locked(out.id, *bytes);
-      if (!reader) return reader.error();
-      out.reader = *reader;
-      out.persisted = true;
+  }
+  // Merge and write without it: writers, refreshes and searches go on.
+  auto merged = merge_segments(inputs);
+  if (!merged) return merged.error();
+  std::shared_ptr<SegmentData> bytes = SegmentData::from_string(*merged);
+  merged->clear();
+  merged->shrink_to_fit();
+  if (dir_) {
+    auto reader = persist_segment(out.id, *bytes);
+    if (!reader) return reader.error();
+    out.reader = *reader;
+    out.persisted = true;
+  } else {
+    auto reader = SegmentReader::open(bytes);
+    if (!reader) return reader.error();
+    out.reader = *reader;
+  }
+  // Swap in, under the lock. Only merges remove segments (one at a time), so the inputs
+  // are still there, still neighbours. Docs deleted meanwhile are deleted in the merged
+  // segment too: its docs are the inputs' live docs (as of the pick) in order.
+  std::lock_guard lock(write_mu_);
+  auto first =
+      std::find_if(segs_.begin(), segs_.end(), [&](const Seg& s) { return s.id == ids.front(); });
+  if (first == segs_.end() || size_t(segs_.end() - first) < ids.size())
+    return Error::internal("merged segments vanished during the merge");
+  out.deleted = std::make_shared<Bitmap>();
+  uint32_t base = 0;
+  for (size_t k = 0; k < ids.size(); ++k) {
+    const Seg& in = first[static_cast<std::ptrdiff_t>(k)];
+    if (in.id != ids[k]) return Error::internal("merged segments moved during the merge");
+    const Bitmap& before = *inputs[k].deleted;
+    if (in.deleted->cardinality() != before.cardinality()) {
+      (*in.deleted - before).for_each([&](uint32_t d) {
+        out.deleted->add(base + d - static_cast<uint32_t>(before.rank(d)));
+      });
+    }
+    base += in.reader->doc_count() - static_cast<uint32_t>(before.cardinality());
+  }
+  if (!out.deleted->empty()) out.deleted_version = 1;
+  for (size_t k = 0; k < ids.size(); ++k) {
+    const Seg& in = first[static_cast<std::ptrdiff_t>(k)];
+    obsolete_files_.push_back(segment_file_name(in.id));
+    if (in.del_file) obsolete_files_.push_back(*in.del_file);
+  }
+  const bool keep = out.reader->doc_count() > out.deleted->cardinality();
+  if (!keep && out.persisted) obsolete_files_.push_back(segment_file_name(out.id));
+  first = segs_.erase(first, first + static_cast<std::ptrdiff_t>(ids.size()));
+  if (keep) first = segs_.insert(first, std::move(out));
+  if (dir_) {
+    if (keep && first->deleted_version != first->deletes_persisted_version) {
+      // Deletes made during the merge may already be out of the WAL (a commit
+      // meanwhile): a flush writes them and commits the merged segment with them.
+      COMPTOIR_TRY(flush_locked());
     } else {
-      auto reader = SegmentReader::open(bytes);
-      if (!reader) return reader.error();
-      out.reader = *reader;
-    }
-    std::vector<Seg> next;
-    for (size_t i = 0; i < segs_.size(); ++i) {
-      bool in_group = std::find(group.begin(), group.end(), i) != group.end();
-      if (i == group.front()) next.push_back(out);
-      if (in_group) {
-        obsolete_files_.push_back(segment_file_name(segs_[i].id));
-        if (segs_[i].del_file) obsolete_files_.push_back(*segs_[i].del_file);
-      } else {
-        next.push_back(std::move(segs_[i]));
-      }
-    }
-    if (out.reader->doc_count() == 0)
-      next.erase(
-          std::find_if(next.begin(), next.end(), [&](const Seg& s) { return s.id == out.id; }));
-    segs_ = std::move(next);
-    if (dir_) {
       COMPTOIR_TRY(write_manifest_locked());
       for (const auto& f : obsolete_files_) {
         std::error_code ec;
         fs::remove(*dir_ / f, ec);
       }
     }
-    obsolete_files_.clear();
-    publish_locked();
-    if (force) return {};
   }
+  obsolete_files_.clear();
+  publish_locked();
+  return true;
 }
 
 SnapshotPtr Index::snapshot() const {

@@ -95,6 +95,8 @@ class Index {
   Status refresh();
   Status flush();
   // Merges segments while some tier holds merge_factor of them (all at once if force).
+  // Writes, refreshes and searches go on while segments merge: the write lock is held
+  // only to pick the segments and to swap the merged one in.
   Status merge(bool force = false);
 
   SnapshotPtr snapshot() const;
@@ -126,6 +128,7 @@ class Index {
   Status init_existing();
   void start_background();
   void background_loop();
+  void merge_loop();
 
   std::string generate_id();
   bool delete_existing_locked(std::string_view id);
@@ -133,11 +136,16 @@ class Index {
   Status apply_index_locked(std::string_view id, std::string_view source, BulkItemResult* result);
   Status refresh_locked();
   Status flush_locked();
-  Status merge_locked(bool force);
+  // One merge: picked under the write lock, merged and written without it, swapped in
+  // under it again. false when there was nothing to merge. Callers hold merge_mu_.
+  Result<bool> merge_once(bool force);
+  std::vector<size_t> pick_merge_locked(bool force) const;
+  Status persist_deletes_locked(Seg& s);
   Status write_manifest_locked();
   Status commit_locked();
-  Result<std::shared_ptr<const SegmentReader>> persist_segment_locked(uint64_t id,
-                                                                      const SegmentData& bytes);
+  // Writes a segment file and maps it (no shared state: no lock needed).
+  Result<std::shared_ptr<const SegmentReader>> persist_segment(uint64_t id,
+                                                               const SegmentData& bytes);
   void publish_locked();
   void publish_mapping_locked();
   Status check_writable() const;
@@ -168,9 +176,12 @@ class Index {
   SnapshotPtr snapshot_;
   std::shared_ptr<const Mapping> published_mapping_;
 
-  std::thread bg_;
+  std::mutex merge_mu_;  // one merge at a time (background or explicit)
+
+  std::thread bg_, merger_;
   std::mutex bg_mu_;
-  std::condition_variable bg_cv_;
+  std::condition_variable bg_cv_, merge_cv_;
+  bool merge_wanted_ = false;
   bool stop_ = false;
   bool closed_ = false;
 };

@@ -6,8 +6,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <random>
 #include <set>
 #include <thread>
@@ -229,6 +231,84 @@ TEST(IndexDurabilityTest, BackgroundRefreshAndMerge) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   EXPECT_EQ(*(*idx)->count(std::nullopt), 12);
   EXPECT_LT((*idx)->stats().segments, 6u);  // tiered merges kept the count down
+}
+
+// Merges run outside the write lock: documents indexed, updated and deleted while
+// segments merge are all there after the merge, once, in their latest version, and
+// still after a reopen (the deletes made during a merge reach the merged segment).
+TEST(IndexDurabilityTest, WritesDuringMergesAreKept) {
+  TempDir dir;
+  IndexSettings s = manual();
+  s.merge_factor = 3;
+  auto idx = Index::create("live", dir.path(), Mapping{}, s);
+  ASSERT_TRUE(idx.ok());
+  std::atomic<bool> done{false};
+  std::atomic<int> merges{0};
+  std::thread merger([&] {
+    while (!done) {
+      ASSERT_TRUE((*idx)->merge(merges % 4 == 3).ok());
+      ++merges;
+    }
+  });
+  std::map<int, int> version;  // live doc -> its latest version
+  std::mt19937 rng(11);
+  auto source = [](int i, int v) {
+    return R"({"i":)" + std::to_string(i) + R"(,"v":)" + std::to_string(v) + "}";
+  };
+  int next = 0;
+  for (int round = 0; round < 60; ++round) {
+    std::vector<BulkItem> batch;
+    for (int k = 0; k < 50; ++k) {
+      BulkItem item;
+      const int pick = static_cast<int>(rng() % 10);
+      if (pick < 2 && !version.empty()) {  // update an earlier doc
+        auto it = version.begin();
+        std::advance(it, rng() % version.size());
+        item.id = std::to_string(it->first);
+        item.source = source(it->first, ++it->second);
+      } else if (pick < 4 && !version.empty()) {  // delete one
+        auto it = version.begin();
+        std::advance(it, rng() % version.size());
+        item.op = BulkOp::kDelete;
+        item.id = std::to_string(it->first);
+        version.erase(it);
+      } else {
+        item.id = std::to_string(next);
+        item.source = source(next, 0);
+        version[next++] = 0;
+      }
+      batch.push_back(std::move(item));
+    }
+    auto r = (*idx)->bulk(batch);
+    ASSERT_TRUE(r.ok());
+    ASSERT_FALSE(r->errors);
+    ASSERT_TRUE((*idx)->refresh().ok());
+    if (round % 7 == 0) ASSERT_TRUE((*idx)->flush().ok());
+  }
+  done = true;
+  merger.join();
+  EXPECT_GT(merges.load(), 0);
+  ASSERT_TRUE((*idx)->merge(false).ok());
+  auto check = [&](Index& index) {
+    EXPECT_EQ(*index.count(std::nullopt), static_cast<int64_t>(version.size()));
+    for (int i = 0; i < next; ++i) {
+      auto got = index.get_source(std::to_string(i));
+      ASSERT_TRUE(got.ok());
+      auto it = version.find(i);
+      if (it == version.end()) {
+        EXPECT_FALSE(got->has_value()) << i;
+      } else {
+        ASSERT_TRUE(got->has_value()) << i;
+        EXPECT_EQ(**got, source(i, it->second)) << i;
+      }
+    }
+  };
+  check(**idx);
+  ASSERT_TRUE((*idx)->close().ok());
+  idx->reset();
+  auto reopened = Index::open("live", dir.path(), manual());
+  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+  check(**reopened);
 }
 
 TEST(IndexCatalogTest, CreateListPatternsDelete) {
