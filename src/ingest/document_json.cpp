@@ -35,9 +35,8 @@ constexpr std::array<char, 256> kEscapes = [] {
 }();
 
 #if defined(__SSE2__)
-// A bit per byte of s[at, at + 16) that needs an escape.
-unsigned escape_mask(const char* s, size_t at) {
-  const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + at));
+// A bit per byte of `x` that needs an escape.
+unsigned escape_mask(__m128i x) {
   // x <= 0x1F (unsigned): max(x, 0x1F) == 0x1F.
   const __m128i control_max = _mm_set1_epi8(0x1F);
   const __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(x, control_max), control_max);
@@ -46,14 +45,40 @@ unsigned escape_mask(const char* s, size_t at) {
       control);
   return static_cast<unsigned>(_mm_movemask_epi8(hit));
 }
+
+// A bit per byte of s[at, at + 16) that needs an escape.
+unsigned escape_mask(const char* s, size_t at) {
+  return escape_mask(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + at)));
+}
+
+// Whether any byte of s[0, n), 4 <= n < 16, needs an escape: the bytes are read as
+// two overlapping halves (8 or 4 bytes each, filling the vector) so that no byte
+// outside them is read.
+bool short_needs_escape(const char* s, size_t n) {
+  __m128i x;
+  if (n >= 8) {
+    int64_t head = 0, tail = 0;
+    std::memcpy(&head, s, 8);
+    std::memcpy(&tail, s + n - 8, 8);
+    x = _mm_set_epi64x(tail, head);
+  } else {
+    int32_t head = 0, tail = 0;
+    std::memcpy(&head, s, 4);
+    std::memcpy(&tail, s + n - 4, 4);
+    x = _mm_set_epi32(tail, head, tail, head);
+  }
+  return escape_mask(x) != 0;
+}
 #endif
 
 // The offset of the first byte of s[from, n) that needs an escape, or n. With 16
 // bytes or more, the last (partial) block is read as the last 16 bytes, overlapping
-// the block before: no byte-by-byte tail.
+// the block before: no byte-by-byte tail. Shorter runs (most values) are tested
+// whole first; only one that has an escape is then walked byte by byte.
 size_t next_escape(const char* s, size_t from, size_t n) {
   size_t i = from;
 #if defined(__SSE2__)
+  if (n - i >= 4 && n - i < 16 && !short_needs_escape(s + i, n - i)) return n;
   if (n - i >= 16) {
     for (; i + 16 <= n; i += 16) {
       if (const unsigned mask = escape_mask(s, i); mask != 0) {

@@ -22,12 +22,6 @@ bool iequals_lower(std::string_view a, std::string_view lower) {
   return true;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 ValueKind classify_value(std::string_view text) {
   if (text.empty()) return ValueKind::kEmpty;
   const std::string_view s = trim(text);

@@ -27,8 +27,12 @@ ValueKind widen(ValueKind column, ValueKind cell);
 std::optional<double> parse_decimal(std::string_view text);
 std::optional<int64_t> parse_integer(std::string_view text);
 
-// Trimmed of ASCII spaces and tabs.
-std::string_view trim(std::string_view s);
+// Trimmed of ASCII spaces and tabs. Inline: normalisation trims most values it reads.
+inline std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
 
 // Whether `a` is `lower` in any case (for ASCII letters).
 bool iequals_lower(std::string_view a, std::string_view lower);

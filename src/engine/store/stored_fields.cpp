@@ -11,7 +11,8 @@ namespace {
 constexpr size_t kBlockTarget = 16 * 1024;
 }
 
-StoredFieldsWriter::StoredFieldsWriter(int level) : level_(level), cctx_(ZSTD_createCCtx()) {}
+StoredFieldsWriter::StoredFieldsWriter(int level)
+    : level_(level), cctx_(ZSTD_createCCtx()), compressor_(level) {}
 StoredFieldsWriter::~StoredFieldsWriter() {
   ZSTD_freeCCtx(static_cast<ZSTD_CCtx*>(cctx_));
 }
@@ -25,52 +26,54 @@ void StoredFieldsWriter::add(std::string_view id, std::string_view source) {
   text_.append(source);
   ++block_docs_;
   ++docs_;
-  if (text_.size() + lens_.size() >= kBlockTarget) seal_block();
+  if (text_.size() + lens_.size() >= kBlockTarget) seal_block(false);
 }
 
 void StoredFieldsWriter::add_compressed_block(std::string_view frame, uint32_t docs) {
-  seal_block();
+  seal_block(false);
   first_doc_.push_back(docs_);
-  block_starts_.push_back(compressed_.size());
-  compressed_.append(frame);
+  compressor_.push_frame(std::string(frame));
   docs_ += docs;
 }
 
-void StoredFieldsWriter::seal_block() {
+void StoredFieldsWriter::seal_block(bool last) {
   if (block_docs_ == 0) return;
   std::string raw;
   raw.reserve(4 + lens_.size() + text_.size());
   raw.append(reinterpret_cast<const char*>(&block_docs_), 4);
   raw.append(lens_);
   raw.append(text_);
-  size_t start = compressed_.size();
-  compressed_.resize(start + ZSTD_compressBound(raw.size()));
-  size_t n = ZSTD_compressCCtx(static_cast<ZSTD_CCtx*>(cctx_), compressed_.data() + start,
-                               compressed_.size() - start, raw.data(), raw.size(), level_);
-  compressed_.resize(start + (ZSTD_isError(n) ? 0 : n));
-  block_starts_.push_back(start);
+  // A segment of one block (small refreshes) is compressed here: no worker to start.
+  if (last && compressor_.empty()) {
+    compressor_.push_frame(zstd_compress(cctx_, raw, level_));
+  } else {
+    compressor_.push_raw(std::move(raw));
+  }
   lens_.clear();
   text_.clear();
   block_docs_ = 0;
 }
 
 StoredFieldsLayout StoredFieldsWriter::write(ByteWriter& out) {
-  seal_block();
+  seal_block(true);
+  const std::vector<std::string> frames = compressor_.take_frames();
   StoredFieldsLayout layout;
-  layout.n_blocks = static_cast<uint32_t>(block_starts_.size());
+  layout.n_blocks = static_cast<uint32_t>(frames.size());
   out.align();
-  uint64_t base = out.offset();
-  out.put_bytes(compressed_);
+  std::vector<uint64_t> starts;
+  starts.reserve(frames.size() + 1);
+  for (const std::string& f : frames) {
+    starts.push_back(out.offset());
+    out.put_bytes(f);
+  }
+  starts.push_back(out.offset());
   out.align(8);
   layout.first_doc_offset = out.offset();
   for (uint32_t f : first_doc_) out.put<uint32_t>(f);
   out.put<uint32_t>(docs_);
   out.align(8);
   layout.block_offset_offset = out.offset();
-  for (uint64_t s : block_starts_) out.put<uint64_t>(base + s);
-  out.put<uint64_t>(base + compressed_.size());
-  compressed_.clear();
-  block_starts_.clear();
+  for (uint64_t s : starts) out.put<uint64_t>(s);
   first_doc_.clear();
   docs_ = 0;
   return layout;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/index/segment_format.h"
+#include "engine/store/block_compressor.h"
 #include "util/result.h"
 
 namespace comptoir::engine {
@@ -26,8 +27,8 @@ struct StoredFieldsLayout {
   uint64_t block_offset_offset = 0;
 };
 
-// Streams documents into compressed blocks as they are added (the raw text of a block
-// is all it keeps uncompressed), then writes the section.
+// Streams documents into blocks as they are added; each full block is compressed on a
+// worker thread (BlockCompressor) while the next fills. Writes the section.
 class StoredFieldsWriter {
  public:
   explicit StoredFieldsWriter(int level = 3);
@@ -40,17 +41,16 @@ class StoredFieldsWriter {
   // merges copy the blocks of segments without deletes instead of recompressing them.
   void add_compressed_block(std::string_view frame, uint32_t docs);
   uint32_t doc_count() const { return docs_; }
-  size_t compressed_bytes() const { return compressed_.size(); }
   // Writes the section; the writer is then empty again.
   StoredFieldsLayout write(ByteWriter& out);
 
  private:
-  void seal_block();
+  // Closes the open block; `last`: the section is being written.
+  void seal_block(bool last);
 
   int level_;
-  void* cctx_;                          // ZSTD_CCtx
-  std::string compressed_;              // sealed blocks, back to back
-  std::vector<uint64_t> block_starts_;  // offsets into compressed_
+  void* cctx_;  // ZSTD_CCtx, for a last block compressed on the caller's thread
+  BlockCompressor compressor_;
   std::vector<uint32_t> first_doc_;
   std::string lens_, text_;  // the open block
   uint32_t block_docs_ = 0, docs_ = 0;

@@ -283,7 +283,9 @@ TEST(IndexDurabilityTest, WritesDuringMergesAreKept) {
     ASSERT_TRUE(r.ok());
     ASSERT_FALSE(r->errors);
     ASSERT_TRUE((*idx)->refresh().ok());
-    if (round % 7 == 0) ASSERT_TRUE((*idx)->flush().ok());
+    if (round % 7 == 0) {
+      ASSERT_TRUE((*idx)->flush().ok());
+    }
   }
   done = true;
   merger.join();

@@ -1,0 +1,85 @@
+// Background zstd compression of ordered blocks (block_compressor.h).
+#include "engine/store/block_compressor.h"
+
+#include <zstd.h>
+
+namespace comptoir::engine {
+
+std::string zstd_compress(void* cctx, std::string_view raw, int level) {
+  std::string out(ZSTD_compressBound(raw.size()), '\0');
+  size_t n = ZSTD_compressCCtx(static_cast<ZSTD_CCtx*>(cctx), out.data(), out.size(), raw.data(),
+                               raw.size(), level);
+  out.resize(ZSTD_isError(n) ? 0 : n);
+  return out;
+}
+
+BlockCompressor::~BlockCompressor() {
+  stop_worker();
+}
+
+void BlockCompressor::push_raw(std::string raw) {
+  std::unique_lock lock(mu_);
+  done_cv_.wait(lock, [&] { return pending_ < kMaxPending; });
+  slots_.push_back(Slot{std::move(raw), false});
+  ++pending_;
+  if (!worker_.joinable()) {
+    stopping_ = false;
+    worker_ = std::thread([this] { run(); });
+  }
+  work_cv_.notify_one();
+}
+
+void BlockCompressor::push_frame(std::string frame) {
+  std::lock_guard lock(mu_);
+  slots_.push_back(Slot{std::move(frame), true});
+}
+
+std::vector<std::string> BlockCompressor::take_frames() {
+  std::vector<Slot> slots;
+  {
+    std::unique_lock lock(mu_);
+    done_cv_.wait(lock, [&] { return pending_ == 0; });
+    slots = std::move(slots_);
+    slots_.clear();
+    next_ = 0;
+  }
+  stop_worker();
+  std::vector<std::string> frames;
+  frames.reserve(slots.size());
+  for (Slot& s : slots) frames.push_back(std::move(s.data));
+  return frames;
+}
+
+void BlockCompressor::stop_worker() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  work_cv_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+void BlockCompressor::run() {
+  ZSTD_CCtx* cctx = ZSTD_createCCtx();
+  std::unique_lock lock(mu_);
+  for (;;) {
+    while (next_ < slots_.size() && slots_[next_].compressed) ++next_;
+    if (next_ == slots_.size()) {
+      if (stopping_) break;
+      work_cv_.wait(lock);
+      continue;
+    }
+    const size_t i = next_++;
+    std::string raw = std::move(slots_[i].data);
+    lock.unlock();
+    std::string frame = zstd_compress(cctx, raw, level_);
+    lock.lock();
+    slots_[i].data = std::move(frame);
+    slots_[i].compressed = true;
+    --pending_;
+    done_cv_.notify_all();
+  }
+  ZSTD_freeCCtx(cctx);
+}
+
+}  // namespace comptoir::engine
