@@ -27,22 +27,6 @@ void DocumentText::begin() {
   direct_ = 0;
   held_in_key_order_ = true;
   last_held_ = -1;
-  written_count_ = 0;
-}
-
-bool DocumentText::copy_written(TextBuffer& out, FieldValue::Kind kind, uint64_t word,
-                                size_t size) {
-  for (size_t i = 0; i < written_count_; ++i) {
-    const WrittenValue& w = written_[i];
-    if (w.word == word && w.size == size && w.kind == kind) {
-      const size_t length = w.end - w.begin;
-      char* p = out.reserve(length);  // before reading text_, which `out` may be
-      TextBuffer::copy(p, text_.data() + w.begin, length);
-      out.commit(length);
-      return true;
-    }
-  }
-  return false;
 }
 
 TextBuffer& DocumentText::begin_canonical(CanonicalKey key) {
@@ -72,28 +56,21 @@ void DocumentText::end_canonical(CanonicalKey key, const TextBuffer& out, size_t
 void DocumentText::set_string(CanonicalKey key, std::string_view value) {
   TextBuffer& out = begin_canonical(key);
   const size_t start = out.size();
-  if (!copy_written(out, FieldValue::Kind::kString, reinterpret_cast<uintptr_t>(value.data()),
-                    value.size())) {
-    append_json_string(out, value);
-  }
+  append_json_string(out, value);
   end_canonical(key, out, start);
 }
 
 void DocumentText::set_int(CanonicalKey key, int64_t value) {
   TextBuffer& out = begin_canonical(key);
   const size_t start = out.size();
-  if (!copy_written(out, FieldValue::Kind::kInt64, static_cast<uint64_t>(value), 0)) {
-    append_json_int(out, value);
-  }
+  append_json_int(out, value);
   end_canonical(key, out, start);
 }
 
 void DocumentText::set_double(CanonicalKey key, double value) {
   TextBuffer& out = begin_canonical(key);
   const size_t start = out.size();
-  uint64_t bits = 0;
-  std::memcpy(&bits, &value, sizeof(bits));
-  if (!copy_written(out, FieldValue::Kind::kDouble, bits, 0)) append_json_double(out, value);
+  append_json_double(out, value);
   end_canonical(key, out, start);
 }
 

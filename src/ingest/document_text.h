@@ -15,12 +15,6 @@
 // Every member is written as `,"name":value`; finish() turns the first comma into
 // the opening brace. Held canonical members are written the same way, one after
 // another, so that in the usual case they join the text in one copy.
-//
-// Canonical fields often repeat a member's value (a CSV row's price as unit_price,
-// its country as country). In the members-first order the first members' values are
-// remembered, a string by the address and length of its bytes, a number by its
-// value, with where their JSON text is; a canonical field set to one of them copies
-// that text rather than writing the value again.
 #pragma once
 
 #include <array>
@@ -58,9 +52,7 @@ class DocumentText {
       text_.append(canonical_value(canonical));
       in_place_ |= canonical_bit(canonical);
     } else {
-      const size_t start = text_.size();
       append_json(text_, value);
-      if (held_.empty()) remember(value, start);
     }
   }
   // A field whose name needs no escape (no quote, backslash or control byte) and
@@ -86,43 +78,8 @@ class DocumentText {
     uint32_t value;
     uint32_t end;
   };
-  // A member's value that a canonical field may repeat: its kind, the string's
-  // address or the number's bits, the string's length, and its JSON text in text_.
-  struct WrittenValue {
-    FieldValue::Kind kind;
-    uint64_t word;
-    size_t size;
-    uint32_t begin;
-    uint32_t end;
-  };
-  static constexpr size_t kWrittenValues = 8;  // the first members' values
   static constexpr uint32_t kSourceBits =
       canonical_bit(CanonicalKey::kSourceFile) | canonical_bit(CanonicalKey::kSourceFormat);
-
-  void remember(const FieldValue& value, size_t start) {
-    if (written_count_ == kWrittenValues) return;
-    uint64_t word = 0;
-    size_t size = 0;
-    switch (value.kind) {
-      case FieldValue::Kind::kString:
-        word = reinterpret_cast<uintptr_t>(value.text.data());
-        size = value.text.size();
-        break;
-      case FieldValue::Kind::kInt64:
-        word = static_cast<uint64_t>(value.int64);
-        break;
-      case FieldValue::Kind::kDouble:
-        std::memcpy(&word, &value.number, sizeof(word));
-        break;
-      default:
-        return;
-    }
-    written_[written_count_++] = {value.kind, word, size, static_cast<uint32_t>(start),
-                                  static_cast<uint32_t>(text_.size())};
-  }
-  // Appends to `out` the JSON text of the remembered value equal to this one; false
-  // when there is none.
-  bool copy_written(TextBuffer& out, FieldValue::Kind kind, uint64_t word, size_t size);
 
   // Starts the canonical member `key`, held or in the text; returns where its
   // value goes. end_canonical() records it.
@@ -134,8 +91,6 @@ class DocumentText {
   TextBuffer text_;
   TextBuffer held_;  // canonical members set before the members, `,"Key":value` each
   std::array<Slot, kCanonicalKeyCount> slots_{};
-  std::array<WrittenValue, kWrittenValues> written_{};
-  size_t written_count_ = 0;
   uint32_t set_ = 0;       // bit per canonical key with a value
   uint32_t in_place_ = 0;  // bit per held canonical key written in a member's place
   uint32_t direct_ = 0;    // bit per canonical key written straight into the text

@@ -16,9 +16,11 @@ struct DocumentParser::Ctx {
   std::string_view id;
   std::vector<FieldDef> pending;  // dynamic additions, applied on success
   ParsedDocument& doc;
+  DocumentParser& parser;
 
-  const FieldDef* find(std::string_view name) const {
-    if (const FieldDef* f = mapping.find(name)) return f;
+  bool is_object(std::string_view name) { return parser.lookup(mapping, name).is_object; }
+  const FieldDef* find(std::string_view name) {
+    if (const FieldDef* f = parser.lookup(mapping, name).def) return f;
     for (const auto& p : pending)
       if (p.name == name) return &p;
     return nullptr;
@@ -89,6 +91,21 @@ size_t utf8_chars(std::string_view s) {
 
 }  // namespace
 
+const DocumentParser::PathLookup& DocumentParser::lookup(const Mapping& mapping,
+                                                         std::string_view path) {
+  constexpr size_t kMaxPaths = 4096;  // documents with ever new keys: start over
+  if (lookups_version_ != mapping.version() || lookups_.size() >= kMaxPaths) {
+    lookups_.clear();
+    lookups_version_ = mapping.version();
+  }
+  auto it = lookups_.find(path);
+  if (it == lookups_.end())
+    it =
+        lookups_.emplace(std::string(path), PathLookup{mapping.find(path), mapping.is_object(path)})
+            .first;
+  return it->second;
+}
+
 Result<const ParsedDocument*> DocumentParser::parse(std::string_view source, std::string_view id,
                                                     Mapping& mapping) {
   simdjson::dom::element root;
@@ -103,7 +120,7 @@ Result<const ParsedDocument*> DocumentParser::parse(std::string_view source, std
   doc_.source = source;
   doc_.count_ = 0;
   doc_.owned_.clear();
-  Ctx ctx{mapping, id, {}, doc_};
+  Ctx ctx{mapping, id, {}, doc_, *this};
   simdjson::dom::object obj;
   if (root.get_object().get(obj))
     return dsl_error("document_parsing_exception", "failed to parse, document is not an object");
@@ -151,7 +168,7 @@ Status DocumentParser::add_value(Ctx& ctx, const std::string& path, simdjson::do
     default:
       break;
   }
-  if (ctx.mapping.is_object(path))
+  if (ctx.is_object(path))
     return dsl_error("document_parsing_exception", "object mapping for [" + path +
                                                        "] tried to parse field [" + path +
                                                        "] as object, but found a concrete value");

@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/schema/mapping.h"
@@ -55,8 +56,23 @@ class DocumentParser {
   Status walk_object(Ctx& ctx, simdjson::dom::object obj, const std::string& prefix);
   Status add_value(Ctx& ctx, const std::string& path, simdjson::dom::element v);
 
+  // The mapping's answers for a path (its field, whether it is an object), cached while
+  // the mapping keeps its version: documents repeat the same few paths, and a lookup in
+  // the mapping's ordered map compares strings at every level.
+  struct PathLookup {
+    const FieldDef* def = nullptr;
+    bool is_object = false;
+  };
+  struct PathHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  const PathLookup& lookup(const Mapping& mapping, std::string_view path);
+
   simdjson::dom::parser parser_;
   ParsedDocument doc_;
+  std::unordered_map<std::string, PathLookup, PathHash, std::equal_to<>> lookups_;
+  uint64_t lookups_version_ = 0;
 };
 
 }  // namespace comptoir::engine

@@ -1,6 +1,8 @@
 // Mapping parsing, serialisation and lookup (see mapping.h).
 #include "engine/schema/mapping.h"
 
+#include <atomic>
+
 #include "engine/dsl/dsl_error.h"
 #include "util/glob_match.h"
 
@@ -75,7 +77,13 @@ std::vector<const FieldDef*> Mapping::match(std::string_view pattern) const {
   return out;
 }
 
+uint64_t MappingVersion::next() {
+  static std::atomic<uint64_t> counter{0};
+  return ++counter;
+}
+
 Status Mapping::add(FieldDef def) {
+  version_.bump();
   auto it = fields_.find(def.name);
   if (it != fields_.end()) {
     if (it->second.type != def.type)

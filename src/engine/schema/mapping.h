@@ -28,6 +28,25 @@ struct FieldDef {
   bool operator==(const FieldDef&) const = default;
 };
 
+// A value drawn afresh whenever a Mapping is created, copied or changed: while a
+// mapping keeps its version, pointers to its fields stay valid and lookups give the same
+// answers (the document parser caches them).
+class MappingVersion {
+ public:
+  MappingVersion() : value_(next()) {}
+  MappingVersion(const MappingVersion&) : value_(next()) {}
+  MappingVersion& operator=(const MappingVersion&) {
+    value_ = next();
+    return *this;
+  }
+  void bump() { value_ = next(); }
+  uint64_t value() const { return value_; }
+
+ private:
+  static uint64_t next();
+  uint64_t value_;
+};
+
 class Mapping {
  public:
   bool dynamic = true;
@@ -44,7 +63,11 @@ class Mapping {
   Status add(FieldDef def);
   // Object paths known to be objects (a scalar there is a mapping error).
   bool is_object(std::string_view path) const { return objects_.count(std::string(path)) > 0; }
-  void add_object(std::string path) { objects_.insert(std::move(path)); }
+  void add_object(std::string path) {
+    objects_.insert(std::move(path));
+    version_.bump();
+  }
+  uint64_t version() const { return version_.value(); }
 
   bool operator==(const Mapping& o) const {
     return fields_ == o.fields_ && objects_ == o.objects_ && dynamic == o.dynamic &&
@@ -54,6 +77,7 @@ class Mapping {
  private:
   std::map<std::string, FieldDef, std::less<>> fields_;
   std::set<std::string> objects_;
+  MappingVersion version_;
 };
 
 // {"properties": {...}} or {"mappings": {"properties": {...}}}, with "dynamic",

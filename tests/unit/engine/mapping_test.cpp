@@ -66,6 +66,38 @@ TEST(MappingTest, ExplicitMappingWinsAndRoundTrips) {
   EXPECT_EQ(j.at("properties").at("Message").at("fields").at("keyword").at("ignore_above"), 256);
 }
 
+// The parser caches the mapping's answers per path: a changed, copied or other mapping
+// is never answered from the cache of the previous one.
+TEST(MappingTest, ParserLookupsFollowTheMappingTheyCameFrom) {
+  auto longs = parse_mapping(json::parse(R"({"properties":{"x":{"type":"long"}}})"));
+  auto keywords = parse_mapping(json::parse(R"({"properties":{"x":{"type":"keyword"}}})"));
+  ASSERT_TRUE(longs.ok() && keywords.ok());
+  DocumentParser p;
+  auto kinds = [&](Mapping& m, const std::string& src) {
+    auto doc = p.parse(src, "1", m);
+    EXPECT_TRUE(doc.ok()) << (doc.ok() ? "" : doc.error().message);
+    std::string out;
+    if (!doc.ok()) return out;
+    for (const ParsedField& f : (*doc)->fields())
+      out += f.name + ":" + std::string(field_type_name(f.type)) + " ";
+    return out;
+  };
+  EXPECT_EQ(kinds(*longs, R"({"x":5})"), "x:long ");
+  EXPECT_EQ(kinds(*keywords, R"({"x":5})"), "x:keyword ");
+  EXPECT_EQ(kinds(*longs, R"({"x":5})"), "x:long ");
+  // A field added by one document is known to the next.
+  EXPECT_EQ(kinds(*longs, R"({"x":5,"y":"a"})"), "x:long y:text y.keyword:keyword ");
+  EXPECT_EQ(kinds(*longs, R"({"y":"b"})"), "y:text y.keyword:keyword ");
+  // An object path learnt meanwhile: a scalar there is then an error.
+  EXPECT_EQ(kinds(*longs, R"({"o":{"k":1}})"), "o.k:long ");
+  EXPECT_FALSE(p.parse(R"({"o":3})", "2", *longs).ok());
+  // A copy (new field pointers) and a replaced mapping.
+  Mapping copy = *longs;
+  EXPECT_EQ(kinds(copy, R"({"x":1,"y":"c"})"), "x:long y:text y.keyword:keyword ");
+  *longs = *keywords;
+  EXPECT_EQ(kinds(*longs, R"({"x":5})"), "x:keyword ");
+}
+
 TEST(MappingTest, TypeMismatchIsPerDocumentError) {
   Mapping m;
   DocumentParser p;
