@@ -18,7 +18,6 @@ struct DocumentParser::Ctx {
   ParsedDocument& doc;
   DocumentParser& parser;
 
-  bool is_object(std::string_view name) { return parser.lookup(mapping, name).is_object; }
   const FieldDef* find(std::string_view name) {
     if (const FieldDef* f = parser.lookup(mapping, name).def) return f;
     for (const auto& p : pending)
@@ -99,10 +98,13 @@ const DocumentParser::PathLookup& DocumentParser::lookup(const Mapping& mapping,
     lookups_version_ = mapping.version();
   }
   auto it = lookups_.find(path);
-  if (it == lookups_.end())
-    it =
-        lookups_.emplace(std::string(path), PathLookup{mapping.find(path), mapping.is_object(path)})
-            .first;
+  if (it == lookups_.end()) {
+    PathLookup l{mapping.find(path), mapping.is_object(path), {}};
+    if (l.def != nullptr)
+      for (const std::string& sub : l.def->multi_fields)
+        if (const FieldDef* sd = mapping.find(sub)) l.multi_fields.push_back(sd);
+    it = lookups_.emplace(std::string(path), std::move(l)).first;
+  }
   return it->second;
 }
 
@@ -168,11 +170,15 @@ Status DocumentParser::add_value(Ctx& ctx, const std::string& path, simdjson::do
     default:
       break;
   }
-  if (ctx.is_object(path))
+  // The mapping's answers for this path, copied out (later lookups may reset the cache).
+  const PathLookup& known = lookup(ctx.mapping, path);
+  if (known.is_object)
     return dsl_error("document_parsing_exception", "object mapping for [" + path +
                                                        "] tried to parse field [" + path +
                                                        "] as object, but found a concrete value");
-  const FieldDef* def = ctx.find(path);
+  const FieldDef* def = known.def;
+  const std::vector<const FieldDef*>* known_subs = def ? &known.multi_fields : nullptr;
+  if (def == nullptr) def = ctx.find(path);  // added by this document
   if (def == nullptr) {
     if (!ctx.mapping.dynamic) return {};
     JsonValueKind kind = v.type() == T::STRING   ? JsonValueKind::kString
@@ -284,6 +290,10 @@ Status DocumentParser::add_value(Ctx& ctx, const std::string& path, simdjson::do
   };
   COMPTOIR_TRY(convert(*def));
   // `def` stays valid: converting adds no pending field.
+  if (known_subs != nullptr) {
+    for (const FieldDef* sd : *known_subs) COMPTOIR_TRY(convert(*sd));
+    return {};
+  }
   for (const std::string& sub : def->multi_fields) {
     if (const FieldDef* sd = ctx.find(sub)) {
       Status s = convert(*sd);

@@ -62,6 +62,7 @@ class DocumentParser {
   struct PathLookup {
     const FieldDef* def = nullptr;
     bool is_object = false;
+    std::vector<const FieldDef*> multi_fields;  // def's, as found in the mapping
   };
   struct PathHash {
     using is_transparent = void;

@@ -210,7 +210,9 @@ void Index::merge_loop() {
         }
         auto merged = merge_once(false);
         if (!merged) {
-          spdlog::warn("index [{}]: background merge failed: {}", name_, merged.error().message);
+          std::lock_guard stop_check(bg_mu_);
+          if (!stop_)  // closing meanwhile is not a failure
+            spdlog::warn("index [{}]: background merge failed: {}", name_, merged.error().message);
           break;
         }
         if (!*merged) break;

@@ -307,7 +307,19 @@ class Collector {
     // index are visited by their best min/max, and those that cannot beat the current
     // k-th hit are skipped (newest-first over daily indices reads the newest only).
     bool prune = true;
-    for (uint32_t ii = 0; ii < indices.size(); ++ii) {
+    // Constant scores and no sort rank hits by (index, segment, doc): once the segments
+    // built so far hold k hits and the total passed what track_total_hits counts, later
+    // segments can change nothing and are not even matched (as Elasticsearch's early
+    // termination of top-score collection).
+    const bool stop_early = matches_ == nullptr && req_.sort.empty() && !req_.track_scores &&
+                            constant_score_query(query);
+    uint64_t held = 0;  // hits in the segments built so far
+    auto enough = [&] {
+      if (!stop_early || held < k_) return false;
+      if (!req_.track_total_hits.enabled) return true;
+      return total_ > static_cast<uint64_t>(std::max<int64_t>(req_.track_total_hits.up_to, 0));
+    };
+    for (uint32_t ii = 0; ii < indices.size() && !enough(); ++ii) {
       const IndexSnapshot& snap = *indices[ii];
       auto sorts = resolve_sort(req_, *snap.mapping);
       if (!sorts) return sorts.error();
@@ -327,7 +339,7 @@ class Collector {
               !primary.missing_value &&
               (primary.mode == ResolvedSort::kMin || primary.mode == ResolvedSort::kMax);
       QueryContext ctx(snap, now);
-      for (uint32_t si = 0; si < snap.segments.size(); ++si) {
+      for (uint32_t si = 0; si < snap.segments.size() && !enough(); ++si) {
         const SegmentView& seg = snap.segments[si];
         auto node = build_match(query, seg, ctx);
         if (!node) return node.error();
@@ -335,11 +347,12 @@ class Collector {
         docs -= *seg.deleted;
         uint64_t n = docs.cardinality();
         total_ += n;
+        held += n;
         if (matches_ != nullptr && n > 0) {
           if (matches_->size() <= ii) matches_->resize(ii + 1);
           (*matches_)[ii].emplace_back(si, docs);
         }
-        if ((k_ == 0 && !need_scores_) || n == 0) continue;
+        if (req_.size == 0 || n == 0) continue;  // no hits to rank (max_score is null)
         Work w{ii, si, std::move(*node), std::move(docs), std::nullopt};
         if (prune) {
           const FieldReader* f = seg.reader->field(primary.field);
@@ -374,6 +387,14 @@ class Collector {
       collect_segment(w.ii, w.si, indices[w.ii]->segments[w.si], w.node, w.docs, index_sorts[w.ii]);
     }
     return {};
+  }
+
+  // A query whose score is the same for every doc of every segment, by its shape:
+  // match_all, or a bool of filters / must_nots only.
+  static bool constant_score_query(const Query& q) {
+    if (std::holds_alternative<MatchAllQuery>(q.node)) return true;
+    const auto* b = std::get_if<BoolQuery>(&q.node);
+    return b != nullptr && b->must.empty() && b->should.empty();
   }
 
   // Sorted by _score only (or not at all) with a query whose score is the same for every
@@ -626,7 +647,8 @@ Result<SearchResponse> execute_search(const std::vector<SnapshotPtr>& indices,
     }
   }
   const bool sorted_by_score = request.sort.empty();
-  if (collector.need_scores() && (sorted_by_score || request.track_scores)) {
+  // No hits asked for (size 0): max_score is null, as Elasticsearch answers.
+  if (collector.need_scores() && (sorted_by_score || request.track_scores) && request.size > 0) {
     if (auto m = collector.max_score()) resp.max_score = score_to_double(*m);
   }
   std::vector<Candidate> ranked = collector.ranked();

@@ -458,3 +458,65 @@ TEST(IndexMergeTest, MergePreservesResultsAndScores) {
 
 }  // namespace
 }  // namespace comptoir::engine
+
+namespace comptoir::engine {
+namespace {
+
+// Constant-score queries without a sort stop matching segments once k hits are held and
+// the total passed track_total_hits: hits, max_score and totals are those of the full
+// evaluation (an aggregation forces it, as it needs every match).
+TEST(EarlyTerminationTest, ConstantScoreQueriesAnswerAsTheFullEvaluation) {
+  IndexSettings settings;
+  settings.refresh_interval = std::chrono::milliseconds(0);
+  auto idx = Index::create_in_memory(
+      "early", *parse_mapping(boost::json::parse(R"({"properties":{"lvl":{"type":"keyword"}}})")),
+      settings);
+  ASSERT_TRUE(idx.ok());
+  std::mt19937 rng(5);
+  for (int seg = 0; seg < 30; ++seg) {
+    std::vector<BulkItem> batch;
+    for (int i = 0; i < 100; ++i) {
+      BulkItem item;
+      item.id = std::to_string(seg * 100 + i);
+      item.source = std::string(R"({"lvl":")") + "ABC"[rng() % 3] + "\"}";
+      batch.push_back(std::move(item));
+    }
+    ASSERT_TRUE((*idx)->bulk(batch).ok());
+    ASSERT_TRUE((*idx)->refresh().ok());
+  }
+  for (int i = 0; i < 3000; i += 37) ASSERT_TRUE((*idx)->delete_doc(std::to_string(i)).ok());
+  ASSERT_TRUE((*idx)->refresh().ok());
+  int checked = 0;
+  for (const char* query : {R"({"match_all":{}})", R"({"bool":{"filter":[{"term":{"lvl":"A"}}]}})",
+                            R"({"bool":{"must_not":[{"term":{"lvl":"B"}}]}})"}) {
+    for (const char* track : {"true", "false", "5", "100", "1000", "10000"}) {
+      for (int from : {0, 7, 150}) {
+        for (int size : {0, 1, 10}) {
+          const std::string body =
+              fmt::format(R"({{"query":{},"from":{},"size":{},"track_total_hits":{}}})", query,
+                          from, size, track);
+          auto fast = (*idx)->search(*parse_es_json(body));
+          const std::string full_body =
+              body.substr(0, body.size() - 1) + R"(,"aggs":{"n":{"value_count":{"field":"lvl"}}}})";
+          auto full = (*idx)->search(*parse_es_json(full_body));
+          ASSERT_TRUE(fast.ok() && full.ok()) << body;
+          std::vector<std::string> a, b;
+          for (const auto& h : fast->hits) a.push_back(h.id);
+          for (const auto& h : full->hits) b.push_back(h.id);
+          EXPECT_EQ(a, b) << body;
+          EXPECT_EQ(fast->max_score, full->max_score) << body;
+          ASSERT_EQ(fast->total.has_value(), full->total.has_value()) << body;
+          if (fast->total) {
+            EXPECT_EQ(fast->total->value, full->total->value) << body;
+            EXPECT_EQ(fast->total->gte, full->total->gte) << body;
+          }
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(checked, 3 * 6 * 3 * 3);
+}
+
+}  // namespace
+}  // namespace comptoir::engine
