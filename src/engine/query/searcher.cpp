@@ -380,8 +380,8 @@ class Collector {
       // segment can enter (the total was already counted).
       if (by_constant_score(w.node) && heap_.size() >= k_ && k_ > 0 && has_max_) continue;
       if (prune && w.bound && heap_.size() >= k_ && !heap_.empty()) {
-        const SortKey& worst = heap_.front().keys[0];
-        double wv = worst.kind == SortKey::kDouble ? worst.d : double(worst.i);
+        const SortKey& last = worst().keys[0];
+        double wv = last.kind == SortKey::kDouble ? last.d : double(last.i);
         if (desc ? *w.bound < wv : *w.bound > wv) continue;
       }
       collect_segment(w.ii, w.si, indices[w.ii]->segments[w.si], w.node, w.docs, index_sorts[w.ii]);
@@ -474,15 +474,19 @@ class Collector {
           if (i + 1 == after_.size()) return true;  // equal: not strictly after
         }
       }
+      if (in_order_ && !heap_.empty() && better(c, heap_.back())) {
+        std::make_heap(heap_.begin(), heap_.end(), better);  // out of order: a heap now
+        in_order_ = false;
+      }
       if (heap_.size() < k_) {
         heap_.push_back(c);
-        std::push_heap(heap_.begin(), heap_.end(), better);
-      } else if (better(c, heap_.front())) {
+        if (!in_order_) std::push_heap(heap_.begin(), heap_.end(), better);
+      } else if (!in_order_ && better(c, heap_.front())) {
         std::pop_heap(heap_.begin(), heap_.end(), better);
         heap_.back() = c;
         std::push_heap(heap_.begin(), heap_.end(), better);
       } else if (sorted_column && (reverse == primary.desc) &&
-                 compare_key(c.keys[0], heap_.front().keys[0], primary) > 0) {
+                 compare_key(c.keys[0], worst().keys[0], primary) > 0) {
         return false;  // every remaining doc has a worse primary key
       }
       return true;
@@ -505,7 +509,7 @@ class Collector {
         if (has_deletes && seg.deleted->contains(doc)) return true;
         const uint32_t tf = node.postings.freq_at(at);
         const float s = tf == 1 ? tf1[node.field->norm(doc)] : node.term_score(doc, tf);
-        if (by_score_only && heap_.size() >= k_ && s <= heap_.front().score) {
+        if (by_score_only && heap_.size() >= k_ && s <= worst().score) {
           max_score_ = std::max(max_score_, s);  // the heap is full: has_max_ is set
           return true;
         }
@@ -592,7 +596,7 @@ class Collector {
 
   std::vector<Candidate> ranked() {
     std::vector<Candidate> out = std::move(heap_);
-    std::sort(out.begin(), out.end(), Ranking{&sorts_});
+    if (!in_order_) std::sort(out.begin(), out.end(), Ranking{&sorts_});
     return out;
   }
 
@@ -611,7 +615,13 @@ class Collector {
   std::vector<SortKey> after_;
   std::vector<std::string> after_storage_;
   bool need_scores_ = false;
+  // The k best hits so far. While candidates come in rank order (a sorted column read in
+  // the sort's direction, constant scores in doc order) it is a sorted list, best first,
+  // and costs no comparisons beyond one per candidate; the first candidate out of order
+  // makes it a heap with the worst hit on top.
   std::vector<Candidate> heap_;
+  bool in_order_ = true;
+  const Candidate& worst() const { return in_order_ ? heap_.back() : heap_.front(); }
   uint64_t total_ = 0;
   float max_score_ = 0;
   bool has_max_ = false;
