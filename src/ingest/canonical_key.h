@@ -5,7 +5,9 @@
 // value in place, as inserting it into the original object would.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string_view>
 
 namespace comptoir::ingest {
@@ -45,8 +47,21 @@ constexpr uint32_t canonical_bit(CanonicalKey key) {
 }
 static_assert(kCanonicalKeyCount < 32, "a bit per canonical key, and one for kNone");
 
-// What a member of that name starts with in a document's text: ",\"Level\":".
-std::string_view canonical_member_prefix(CanonicalKey key);
+// What a member of each name starts with in a document's text (",\"Level\":"), in
+// CanonicalKey order: the one table of the names.
+inline constexpr std::string_view kCanonicalMemberPrefixes[] = {
+    ",\"@timestamp\":", ",\"Level\":",          ",\"Service\":",    ",\"Message\":",
+    ",\"User\":",       ",\"IP\":",             ",\"Duration\":",   ",\"order_id\":",
+    ",\"customer_id\":", ",\"country\":",       ",\"product\":",    ",\"category\":",
+    ",\"quantity\":",   ",\"unit_price\":",     ",\"revenue\":",    ",\"payment_method\":",
+    ",\"status\":",     ",\"source_file\":",    ",\"source_format\":",
+};
+static_assert(std::size(kCanonicalMemberPrefixes) == kCanonicalKeyCount);
+
+// Inline: written once per canonical field of every document.
+inline std::string_view canonical_member_prefix(CanonicalKey key) {
+  return kCanonicalMemberPrefixes[static_cast<size_t>(key)];
+}
 
 // The canonical key spelled exactly `name`, or kNone.
 CanonicalKey canonical_key_of(std::string_view name);

@@ -123,8 +123,12 @@ CsvReader::Status CsvReader::next(CsvRecord& record) {
   const uint64_t record_line = line_;
   const char* const s = text_.data();
   const size_t n = text_.size();
+  const char delim = delim_;
   size_t pos = pos_;
-  auto ends_field = [&](char c) { return c == delim_ || c == '\n' || c == '\r'; };
+  auto ends_field = [&](char c) { return c == delim || c == '\n' || c == '\r'; };
+  // A copy the loop keeps in registers (a store into record.fields could alias a
+  // member), written back when the record is complete.
+  StopFinder field_ends = field_ends_;
 
   for (;;) {
     if (pos < n && s[pos] == '"') {
@@ -159,11 +163,11 @@ CsvReader::Status CsvReader::next(CsvRecord& record) {
         record.fields.push_back(text_.substr(span.offset, span.length));
       }
     } else {
-      const size_t end = field_ends_.next(pos);
-      record.fields.push_back(text_.substr(pos, end - pos));
+      const size_t end = field_ends.next(pos);
+      record.fields.emplace_back(s + pos, end - pos);
       pos = end;
     }
-    if (pos < n && s[pos] == delim_) {
+    if (pos < n && s[pos] == delim) {
       ++pos;
       continue;
     }
@@ -171,6 +175,7 @@ CsvReader::Status CsvReader::next(CsvRecord& record) {
     break;
   }
   pos_ = pos;
+  field_ends_ = field_ends;
   for (const ScratchField& f : in_scratch_) {
     record.fields[f.field] = std::string_view(scratch_).substr(f.offset, f.length);
   }

@@ -103,42 +103,38 @@ void append_integer(TextBuffer& out, Int v) {
 }
 
 // The shortest form of a non-integral `d` that is the double nearest to a decimal
-// n / 10^k with k <= 4 and |n| < 10^15 (prices, durations, ratios as files write
-// them), without the general algorithm. That decimal has at most 15 significant
-// digits, and two such decimals never round to the same double, so no shorter one
-// reads back as `d`: it is what fmt writes, in fixed notation (its exponent is
-// within [-4, 16)). False when `d` is not such a double.
+// n / 10^k with k <= 4 and |n * 10^(4-k)| < 10^15 (prices, durations, ratios as
+// files write them), without the general algorithm. That decimal has at most 15
+// significant digits, and two such decimals never round to the same double, so no
+// shorter one reads back as `d`: it is what fmt writes, in fixed notation (its
+// exponent is within [-4, 16)). It is found as d * 10^4 rounded, whatever k is:
+// that product is within far less than 0.5 of the integer n * 10^(4-k). False
+// when `d` is not such a double.
 bool append_short_decimal(TextBuffer& out, double d) {
-  static constexpr double kScales[] = {10.0, 100.0, 1000.0, 10000.0};
-  static constexpr int64_t kIntScales[] = {10, 100, 1000, 10000};
-  for (size_t k = 0; k < std::size(kScales); ++k) {
-    const double scaled = d * kScales[k];
-    if (!(std::fabs(scaled) < 1e15)) return false;
-    const auto n = static_cast<int64_t>(scaled < 0 ? scaled - 0.5 : scaled + 0.5);
-    // Far from an integer: not this scale (the exact test below needs a division).
-    if (std::fabs(scaled - static_cast<double>(n)) > 1e-6 * std::fabs(scaled)) continue;
-    if (static_cast<double>(n) / kScales[k] != d) continue;  // division rounds correctly
-    const uint64_t magnitude = n < 0 ? 0 - static_cast<uint64_t>(n) : static_cast<uint64_t>(n);
-    const auto scale = static_cast<uint64_t>(kIntScales[k]);
-    char* p = out.reserve(40);
-    char* w = p;
-    if (n < 0) *w++ = '-';
-    w = std::to_chars(w, w + 20, magnitude / scale).ptr;
-    *w++ = '.';
-    uint64_t fraction = magnitude % scale;  // not 0: d is not integral
-    size_t digits = k + 1;
-    while (fraction % 10 == 0) {
-      fraction /= 10;
-      --digits;
-    }
-    for (size_t i = digits; i > 0; --i) {
-      w[i - 1] = static_cast<char>('0' + fraction % 10);
-      fraction /= 10;
-    }
-    out.commit(static_cast<size_t>(w + digits - p));
-    return true;
+  constexpr double kScale = 1e4;
+  constexpr size_t kScaleDigits = 4;
+  const double scaled = d * kScale;
+  if (!(std::fabs(scaled) < 1e15)) return false;
+  const auto n = static_cast<int64_t>(scaled < 0 ? scaled - 0.5 : scaled + 0.5);
+  if (static_cast<double>(n) / kScale != d) return false;  // division rounds correctly
+  const uint64_t magnitude = n < 0 ? 0 - static_cast<uint64_t>(n) : static_cast<uint64_t>(n);
+  char* p = out.reserve(40);
+  char* w = p;
+  if (n < 0) *w++ = '-';
+  w = std::to_chars(w, w + 20, magnitude / 10000).ptr;
+  *w++ = '.';
+  uint64_t fraction = magnitude % 10000;  // not 0: d is not integral
+  size_t digits = kScaleDigits;
+  while (fraction % 10 == 0) {
+    fraction /= 10;
+    --digits;
   }
-  return false;
+  for (size_t i = digits; i > 0; --i) {
+    w[i - 1] = static_cast<char>('0' + fraction % 10);
+    fraction /= 10;
+  }
+  out.commit(static_cast<size_t>(w + digits - p));
+  return true;
 }
 
 }  // namespace

@@ -29,7 +29,7 @@ void DocumentText::begin() {
   last_held_ = -1;
 }
 
-TextBuffer& DocumentText::begin_canonical(CanonicalKey key) {
+inline TextBuffer& DocumentText::begin_canonical(CanonicalKey key) {
   // Members written already: the text is where this one goes.
   TextBuffer& out = text_.empty() ? held_ : text_;
   if (&out == &held_) {
@@ -42,7 +42,7 @@ TextBuffer& DocumentText::begin_canonical(CanonicalKey key) {
   return out;
 }
 
-void DocumentText::end_canonical(CanonicalKey key, const TextBuffer& out, size_t value_start) {
+inline void DocumentText::end_canonical(CanonicalKey key, const TextBuffer& out, size_t value_start) {
   set_ |= canonical_bit(key);
   if (&out == &held_) {
     slots_[static_cast<size_t>(key)] = {static_cast<uint32_t>(member_start_),

@@ -53,10 +53,6 @@ std::optional<double> number_of(const FieldValue& v) {
   }
 }
 
-bool is_blank(const FieldValue& v) {
-  return v.kind == FieldValue::Kind::kNull || (v.is_string() && trim(v.text).empty());
-}
-
 void append_json(TextBuffer& out, const FieldValue& v) {
   switch (v.kind) {
     case FieldValue::Kind::kAbsent:

@@ -107,8 +107,16 @@ std::string_view scalar_text(const FieldValue& v, ScalarBuffer& buffer);
 // Numbers, and strings that parse_decimal accepts; nullopt for anything else.
 std::optional<double> number_of(const FieldValue& v);
 
-// Null, or a string of spaces and tabs only.
-bool is_blank(const FieldValue& v);
+// Null, or a string of spaces and tabs only. Inline: asked of most values a
+// record's normalisation reads.
+inline bool is_blank(const FieldValue& v) {
+  if (v.kind == FieldValue::Kind::kNull) return true;
+  if (v.kind != FieldValue::Kind::kString) return false;
+  for (const char c : v.text) {
+    if (c != ' ' && c != '\t') return false;
+  }
+  return true;
+}
 
 // The value as JSON text (nothing for kAbsent).
 void append_json(TextBuffer& out, const FieldValue& v);

@@ -1,6 +1,7 @@
 // Timestamp scanners and the ISO 8601 millisecond printer.
 #include "ingest/timestamp.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -125,9 +126,18 @@ unsigned days_in_month(int64_t y, unsigned m) {
   return kDays[m - 1];
 }
 
+// "00" to "99", two characters each: a two-digit field in one copy.
+constexpr std::array<char, 200> kDigitPairs = [] {
+  std::array<char, 200> t{};
+  for (unsigned v = 0; v < 100; ++v) {
+    t[2 * v] = static_cast<char>('0' + v / 10);
+    t[2 * v + 1] = static_cast<char>('0' + v % 10);
+  }
+  return t;
+}();
+
 void put2(char* p, unsigned v) {
-  p[0] = static_cast<char>('0' + v / 10);
-  p[1] = static_cast<char>('0' + v % 10);
+  std::memcpy(p, &kDigitPairs[2 * v], 2);
 }
 
 }  // namespace

@@ -77,26 +77,25 @@ namespace {
 std::optional<double> parse_short_decimal(std::string_view s) {
   static constexpr double kPowers[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-  size_t i = s[0] == '-' ? 1 : 0;
-  uint64_t m = 0;
-  size_t digits = 0;
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  const bool negative = *p == '-';
+  p += negative;
+  uint64_t m = 0;  // wraps past 19 digits, which are refused below anyway
+  const char* const integer = p;
+  while (p != end && is_digit(*p)) m = m * 10 + static_cast<uint64_t>(*p++ - '0');
+  size_t digits = static_cast<size_t>(p - integer);
   size_t fraction_digits = 0;
-  bool point = false;
-  for (; i < s.size(); ++i) {
-    const char c = s[i];
-    if (is_digit(c)) {
-      m = m * 10 + static_cast<uint64_t>(c - '0');
-      ++digits;
-      fraction_digits += point;
-    } else if (c == '.' && !point && digits > 0) {
-      point = true;
-    } else {
-      return std::nullopt;
-    }
+  if (digits > 0 && p != end && *p == '.') {
+    const char* const fraction = ++p;
+    while (p != end && is_digit(*p)) m = m * 10 + static_cast<uint64_t>(*p++ - '0');
+    fraction_digits = static_cast<size_t>(p - fraction);
+    if (fraction_digits == 0) return std::nullopt;
+    digits += fraction_digits;
   }
-  if (digits == 0 || digits > 15 || (point && fraction_digits == 0)) return std::nullopt;
+  if (p != end || digits == 0 || digits > 15) return std::nullopt;
   const double v = static_cast<double>(m) / kPowers[fraction_digits];
-  return s[0] == '-' ? -v : v;
+  return negative ? -v : v;
 }
 
 }  // namespace

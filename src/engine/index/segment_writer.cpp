@@ -33,20 +33,16 @@ void SegmentWriter::write_terms(json::object& m, const std::vector<std::string_v
   m["blob"] = w_.offset();
   for (uint32_t i = 0; i < n; ++i) w_.put_bytes(terms[i]);
   // Gather postings once: unique fields (every term in one doc) get the compact form.
-  std::vector<uint32_t> docs;
-  std::vector<uint8_t> freqs;
+  std::vector<uint8_t> no_freqs;
   std::vector<std::vector<uint32_t>> all_docs(n);
   std::vector<std::vector<uint8_t>> all_freqs(text ? n : 0);
   bool unique = !text;
   uint64_t sum_df = 0;
   for (uint32_t i = 0; i < n; ++i) {
-    docs.clear();
-    freqs.clear();
-    postings(i, docs, freqs);
-    if (docs.size() != 1) unique = false;
-    sum_df += docs.size();
-    all_docs[i] = docs;
-    if (text) all_freqs[i] = freqs;
+    no_freqs.clear();
+    postings(i, all_docs[i], text ? all_freqs[i] : no_freqs);  // moved in, not copied
+    if (all_docs[i].size() != 1) unique = false;
+    sum_df += all_docs[i].size();
   }
   m["sum_df"] = sum_df;
   m["unique"] = unique;
