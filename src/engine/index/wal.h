@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,17 +31,22 @@ class WalWriter {
   // records found by replay); anything after it is cut off.
   static Result<WalWriter> open(const std::filesystem::path& path, uint64_t valid_length,
                                 bool sync);
-  void append(const WalRecord& record);  // buffered until sync()
-  Status sync();                         // write the buffer, then fdatasync
+  // Buffered; a buffer past kEarlyWriteBytes is written (not synced) before sync().
+  void append(const WalRecord& record);
+  Status sync();  // write the buffer, then fdatasync; reports an earlier write's failure
+  static constexpr size_t kEarlyWriteBytes = 1 << 20;
   uint64_t size() const { return size_ + buffer_.size(); }
   const std::filesystem::path& path() const { return path_; }
 
  private:
+  void write_early();
+
   FileDescriptor fd_;
   std::filesystem::path path_;
   std::string buffer_;
   uint64_t size_ = 0;
   bool sync_ = true;
+  std::optional<Error> write_error_;
 };
 
 // Calls f for each intact record in order; returns the length of the intact prefix.
