@@ -67,9 +67,8 @@ Result<BulkOutcome> EmbeddedSearch::bulk_index(std::string_view index,
   std::vector<engine::BulkItem> items;
   items.reserve(sources.size());
   for (const auto& s : sources) items.push_back({engine::BulkOp::kIndex, std::nullopt, s});
-  auto result = (*target)->bulk(items);
+  auto result = (*target)->bulk(items, /*refresh=*/true);
   COMPTOIR_TRY(result);
-  COMPTOIR_TRY((*target)->refresh());
   BulkOutcome outcome;
   for (size_t i = 0; i < result->items.size(); ++i) {
     const auto& item = result->items[i];

@@ -300,7 +300,7 @@ Status Index::check_writable() const {
   return {};
 }
 
-Result<BulkResult> Index::bulk(std::span<const BulkItem> items) {
+Result<BulkResult> Index::bulk(std::span<const BulkItem> items, bool refresh) {
   std::lock_guard lock(write_mu_);
   COMPTOIR_TRY(check_writable());
   BulkResult out;
@@ -359,14 +359,25 @@ Result<BulkResult> Index::bulk(std::span<const BulkItem> items) {
     out.items.push_back(std::move(r));
   }
   for (const auto& r : out.items) out.errors = out.errors || r.error.has_value();
+  // The fdatasync and the refresh are independent: they overlap (nothing else touches
+  // the WAL while the write lock is held).
+  Status synced;
+  std::thread syncer;
   if (dir_) {
-    Status s = wal_.sync();
-    if (!s.ok()) {
-      failed_ = s.error();
-      return s.error();
+    if (refresh) {
+      syncer = std::thread([&] { synced = wal_.sync(); });
+    } else {
+      synced = wal_.sync();
     }
   }
   publish_mapping_locked();
+  Status refreshed = refresh ? refresh_locked() : Status{};
+  if (syncer.joinable()) syncer.join();
+  if (!synced.ok()) {
+    failed_ = synced.error();
+    return synced.error();
+  }
+  if (!refreshed.ok()) return refreshed.error();
   return out;
 }
 

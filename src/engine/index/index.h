@@ -84,7 +84,9 @@ class Index {
   const std::string& name() const { return name_; }
   const std::optional<std::filesystem::path>& dir() const { return dir_; }
 
-  Result<BulkResult> bulk(std::span<const BulkItem> items);
+  // `refresh`: the documents are searchable when it returns (as `?refresh=true`); the
+  // WAL is synced on another thread while the in-memory segment is built.
+  Result<BulkResult> bulk(std::span<const BulkItem> items, bool refresh = false);
   // Convenience: index one document; returns its id.
   Result<std::string> index_doc(std::string_view source,
                                 std::optional<std::string> id = std::nullopt);

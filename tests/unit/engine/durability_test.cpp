@@ -114,6 +114,28 @@ TEST(IndexDurabilityTest, WalWritesLargeBatchesEarly) {
   for (int i = 0; i < n; ++i) EXPECT_EQ(records[i].second, std::to_string(i) + "=" + source);
 }
 
+// bulk(..., refresh = true): searchable on return (the WAL synced meanwhile on another
+// thread), and durable.
+TEST(IndexDurabilityTest, BulkWithRefreshIsSearchableAndDurable) {
+  TempDir dir;
+  auto idx = Index::create("bulkrefresh", dir.path(), Mapping{}, manual());
+  ASSERT_TRUE(idx.ok());
+  std::vector<BulkItem> items;
+  for (int i = 0; i < 3000; ++i)
+    items.push_back({BulkOp::kIndex, std::to_string(i), R"({"i":)" + std::to_string(i) + "}"});
+  auto r = (*idx)->bulk(items, true);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->errors);
+  EXPECT_EQ(*(*idx)->count(std::nullopt), 3000);
+  // Not flushed: the documents come back from the WAL.
+  std::filesystem::copy(dir.path(), dir.path().string() + "-copy");
+  auto reopened = Index::open("copy", dir.path().string() + "-copy", manual());
+  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+  EXPECT_EQ(*(*reopened)->count(std::nullopt), 3000);
+  reopened->reset();
+  std::filesystem::remove_all(dir.path().string() + "-copy");
+}
+
 TEST(IndexDurabilityTest, Crc32cKnownVectors) {
   EXPECT_EQ(crc32c("123456789", 9), 0xE3069283u);  // the CRC-32C check value
   EXPECT_EQ(crc32c("", 0), 0u);
