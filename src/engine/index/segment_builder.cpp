@@ -87,25 +87,52 @@ class TermTable {
   size_t used_ = 0;
 };
 
-// Term ids in the byte order of their terms. Compared first by their first 8 bytes read
-// as a big-endian integer (one integer compare, no pointer chasing), in full on a tie.
+// Term ids in the byte order of their terms: an MSD sort by 8-byte chunks. Each round
+// sorts a run of ids by the chunk at `depth` read as a big-endian integer (one integer
+// compare, no pointer chasing) and by how many of its bytes exist; runs still equal go
+// one chunk deeper. Terms sharing long prefixes (`Request 12-…`, `10.0.…`) then cost a
+// few integer sorts, not full string comparisons.
 std::vector<uint32_t> byte_order(const std::vector<std::string_view>& terms) {
   struct Entry {
     uint64_t key;
+    uint32_t len;  // bytes of the chunk that exist (0–8)
     uint32_t id;
   };
   std::vector<Entry> entries(terms.size());
-  for (uint32_t i = 0; i < terms.size(); ++i) {
-    uint64_t key = 0;
-    const std::string_view t = terms[i];
-    for (size_t b = 0; b < 8; ++b)
-      key = key << 8 | (b < t.size() ? static_cast<unsigned char>(t[b]) : 0u);
-    entries[i] = {key, i};
+  for (uint32_t i = 0; i < terms.size(); ++i) entries[i].id = i;
+  auto by_key = [](const Entry& a, const Entry& b) {
+    return a.key != b.key ? a.key < b.key : a.len < b.len;
+  };
+  struct Run {
+    size_t lo, hi, depth;
+  };
+  std::vector<Run> runs;
+  if (!entries.empty()) runs.push_back({0, entries.size(), 0});
+  while (!runs.empty()) {
+    const Run r = runs.back();
+    runs.pop_back();
+    for (size_t i = r.lo; i < r.hi; ++i) {
+      const std::string_view t = terms[entries[i].id];
+      uint64_t key = 0;
+      for (size_t b = 0; b < 8; ++b) {
+        const size_t at = r.depth + b;
+        key = key << 8 | (at < t.size() ? static_cast<unsigned char>(t[at]) : 0u);
+      }
+      entries[i].key = key;
+      entries[i].len =
+          static_cast<uint32_t>(std::min<size_t>(8, t.size() - std::min(t.size(), r.depth)));
+    }
+    std::sort(entries.begin() + static_cast<std::ptrdiff_t>(r.lo),
+              entries.begin() + static_cast<std::ptrdiff_t>(r.hi), by_key);
+    // Equal chunks of 8 existing bytes: the terms go on, compare the next chunk. (Terms
+    // are distinct, so equal shorter chunks cannot happen.)
+    for (size_t a = r.lo; a < r.hi;) {
+      size_t b = a + 1;
+      while (b < r.hi && entries[b].key == entries[a].key && entries[b].len == entries[a].len) ++b;
+      if (b - a > 1 && entries[a].len == 8) runs.push_back({a, b, r.depth + 8});
+      a = b;
+    }
   }
-  std::sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
-    if (a.key != b.key) return a.key < b.key;
-    return terms[a.id] < terms[b.id];
-  });
   std::vector<uint32_t> order(terms.size());
   for (size_t i = 0; i < entries.size(); ++i) order[i] = entries[i].id;
   return order;

@@ -570,5 +570,49 @@ TEST(EarlyTerminationTest, SortedColumnPagesEqualTheFullSort) {
   }
 }
 
+// The segment's term dictionary is sorted by bytes however long the shared prefixes
+// (the builder sorts 8-byte chunks level by level): every term is found by its exact
+// query, and terms ordered by key come out in byte order.
+TEST(TermOrderTest, LongSharedPrefixesSortByBytes) {
+  IndexSettings settings;
+  settings.refresh_interval = std::chrono::milliseconds(0);
+  auto idx = Index::create_in_memory(
+      "prefixes", *parse_mapping(boost::json::parse(R"({"properties":{"k":{"type":"keyword"}}})")),
+      settings);
+  ASSERT_TRUE(idx.ok());
+  std::mt19937 rng(3);
+  std::set<std::string> values;
+  const std::string shared = "Request handled by the payment service for user ";
+  while (values.size() < 600) {
+    std::string v = shared.substr(0, rng() % shared.size());
+    const int tail = static_cast<int>(rng() % 12);
+    for (int i = 0; i < tail; ++i) v += "ab\x01~"[rng() % 5];
+    if (!v.empty()) values.insert(v);
+  }
+  std::vector<BulkItem> batch;
+  for (const auto& v : values) {
+    BulkItem item;
+    item.source = "{\"k\":" + boost::json::serialize(boost::json::value(v)) + "}";
+    batch.push_back(std::move(item));
+  }
+  ASSERT_TRUE((*idx)->bulk(batch).ok());
+  ASSERT_TRUE((*idx)->refresh().ok());
+  auto resp = (*idx)->search(*parse_es_json(
+      R"({"size":0,"aggs":{"k":{"terms":{"field":"k","size":1000,"order":{"_key":"asc"}}}}})"));
+  ASSERT_TRUE(resp.ok());
+  std::vector<std::string> got;
+  for (const auto& b : resp->aggregations->at("k").at("buckets").as_array())
+    got.emplace_back(b.at("key").as_string());
+  EXPECT_EQ(got, std::vector<std::string>(values.begin(), values.end()));
+  for (const auto& v : values) {
+    SearchRequest req;
+    TermQuery t;
+    t.field = "k";
+    t.value = v;
+    req.query = Query{t};
+    EXPECT_EQ(*(*idx)->count(req.query), 1) << v;
+  }
+}
+
 }  // namespace
 }  // namespace comptoir::engine
