@@ -42,6 +42,12 @@ class StopFinder {
   // Stops are the bytes a, b and c (none of them NUL).
   StopFinder(std::string_view text, char a, char b, char c) : text_(text), stops_{a, b, c} {}
 
+  // Takes over the block mask `other` (a finder of the same text and stops) holds.
+  void keep_block(const StopFinder& other) {
+    block_ = other.block_;
+    mask_ = other.mask_;
+  }
+
   // The offset of the first stop at or after `pos`, or the text's size.
   size_t next(size_t pos) {
     for (;;) {

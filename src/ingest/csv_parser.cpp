@@ -43,6 +43,7 @@ std::string row_problem(const CsvRecord& record, size_t columns, size_t max_fiel
       }
     }
   }
+  if (record.bytes <= max_field_bytes) return "";  // no field can be longer
   for (size_t i = 0; i < record.fields.size(); ++i) {
     if (record.fields[i].size() > max_field_bytes) {
       return fmt::format("field {} is {} bytes, over the limit of {}", i + 1,

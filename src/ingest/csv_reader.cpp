@@ -171,11 +171,12 @@ CsvReader::Status CsvReader::next(CsvRecord& record) {
       ++pos;
       continue;
     }
+    record.bytes = pos - record_start;
     end_record(pos);
     break;
   }
   pos_ = pos;
-  field_ends_ = field_ends;
+  field_ends_.keep_block(field_ends);
   for (const ScratchField& f : in_scratch_) {
     record.fields[f.field] = std::string_view(scratch_).substr(f.offset, f.length);
   }

@@ -71,14 +71,32 @@ bool short_needs_escape(const char* s, size_t n) {
 }
 #endif
 
-// The offset of the first byte of s[from, n) that needs an escape, or n. With 16
-// bytes or more, the last (partial) block is read as the last 16 bytes, overlapping
-// the block before: no byte-by-byte tail. Shorter runs (most values) are tested
-// whole first; only one that has an escape is then walked byte by byte.
+// Whether some byte of s[0, n) needs an escape: the question most strings answer
+// no to, asked without finding where. With 16 bytes or more, the last (partial)
+// block is read as the last 16 bytes, overlapping the block before.
+bool needs_escape(const char* s, size_t n) {
+#if defined(__SSE2__)
+  if (n >= 16) {
+    unsigned any = 0;
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) any |= escape_mask(s, i);
+    if (i != n) any |= escape_mask(s, n - 16);
+    return any != 0;
+  }
+  if (n >= 4) return short_needs_escape(s, n);
+#endif
+  for (size_t i = 0; i < n; ++i) {
+    if (kEscapes[static_cast<unsigned char>(s[i])] != 0) return true;
+  }
+  return false;
+}
+
+// The offset of the first byte of s[from, n) that needs an escape, or n, for the
+// strings that have some. With 16 bytes or more, the last (partial) block is read
+// as the last 16 bytes, overlapping the block before: no byte-by-byte tail.
 size_t next_escape(const char* s, size_t from, size_t n) {
   size_t i = from;
 #if defined(__SSE2__)
-  if (n - i >= 4 && n - i < 16 && !short_needs_escape(s + i, n - i)) return n;
   if (n - i >= 16) {
     for (; i + 16 <= n; i += 16) {
       if (const unsigned mask = escape_mask(s, i); mask != 0) {
@@ -137,19 +155,11 @@ bool append_short_decimal(TextBuffer& out, double d) {
   return true;
 }
 
-}  // namespace
-
-void append_json_string(TextBuffer& out, std::string_view s) {
+// `s`, which has a byte to escape, as a quoted JSON string: the runs between the
+// escapes copied whole.
+void append_escaped_string(TextBuffer& out, std::string_view s) {
   const size_t n = s.size();
   size_t i = next_escape(s.data(), 0, n);
-  if (i == n) {  // the common case: nothing to escape, one copy
-    char* p = out.reserve(n + 2);
-    p[0] = '"';
-    TextBuffer::copy(p + 1, s.data(), n);
-    p[n + 1] = '"';
-    out.commit(n + 2);
-    return;
-  }
   out.push_back('"');
   size_t run = 0;
   while (i < n) {
@@ -169,6 +179,21 @@ void append_json_string(TextBuffer& out, std::string_view s) {
   }
   out.append(s.data() + run, n - run);
   out.push_back('"');
+}
+
+}  // namespace
+
+void append_json_string(TextBuffer& out, std::string_view s) {
+  const size_t n = s.size();
+  if (needs_escape(s.data(), n)) {
+    append_escaped_string(out, s);
+    return;
+  }
+  char* p = out.reserve(n + 2);  // the common case: one copy
+  p[0] = '"';
+  TextBuffer::copy(p + 1, s.data(), n);
+  p[n + 1] = '"';
+  out.commit(n + 2);
 }
 
 void append_json_int(TextBuffer& out, int64_t v) {

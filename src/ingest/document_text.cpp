@@ -74,6 +74,13 @@ void DocumentText::set_double(CanonicalKey key, double value) {
   end_canonical(key, out, start);
 }
 
+void DocumentText::set_value(CanonicalKey key, const FieldValue& value) {
+  TextBuffer& out = begin_canonical(key);
+  const size_t start = out.size();
+  append_json(out, value);
+  end_canonical(key, out, start);
+}
+
 void DocumentText::set_timestamp(EpochMillis t) {
   // The text needs no escape: written between its quotes in place.
   TextBuffer& out = begin_canonical(CanonicalKey::kTimestamp);

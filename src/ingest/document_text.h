@@ -42,6 +42,7 @@ class DocumentText {
   void set_int(CanonicalKey key, int64_t value);
   void set_double(CanonicalKey key, double value);
   void set_timestamp(EpochMillis t);  // "@timestamp", ISO 8601 UTC with milliseconds
+  void set_value(CanonicalKey key, const FieldValue& value);  // a record's value as it is
 
   // A field of the record. `prefix` is what its member starts with, comma, name
   // as JSON text and colon (",\"level\":"); `canonical` what canonical_key_of()

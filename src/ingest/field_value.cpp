@@ -70,7 +70,11 @@ void append_json(TextBuffer& out, const FieldValue& v) {
       append_json_uint(out, v.uint64);
       return;
     case FieldValue::Kind::kDouble:
-      append_json_double(out, v.number);
+      if (!v.text.empty()) {
+        out.append(v.text);
+      } else {
+        append_json_double(out, v.number);
+      }
       return;
     case FieldValue::Kind::kString:
       append_json_string(out, v.text);

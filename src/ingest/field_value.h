@@ -29,7 +29,9 @@ struct FieldValue {
     double number;
     const boost::json::value* array;
   };
-  std::string_view text;  // kString
+  // kString; for a kDouble, its JSON text when the value was read from text that
+  // already is (set_double(v, json_text)), else empty.
+  std::string_view text;
 
   FieldValue() : int64(0) {}
   static FieldValue null() {
@@ -82,6 +84,13 @@ struct FieldValue {
   void set_double(double v) {
     kind = Kind::kDouble;
     number = v;
+    text = {};
+  }
+  // `json_text`: what append_json_double writes for `v`, to be copied instead.
+  void set_double(double v, std::string_view json_text) {
+    kind = Kind::kDouble;
+    number = v;
+    text = json_text;
   }
   void set_string(std::string_view v) {
     kind = Kind::kString;

@@ -239,7 +239,15 @@ Result<EpochMillis> normalize_sales_fields(const SalesFieldMap& map,
       doc.set_double(CanonicalKey::kQuantity, q);
     }
   }
-  if (*unit_price) doc.set_double(CanonicalKey::kUnitPrice, **unit_price);
+  if (*unit_price) {
+    // A double is written as the record's value (its text when it has it).
+    const FieldValue* v = value(SalesRole::kUnitPrice);
+    if (v->kind == FieldValue::Kind::kDouble) {
+      doc.set_value(CanonicalKey::kUnitPrice, *v);
+    } else {
+      doc.set_double(CanonicalKey::kUnitPrice, **unit_price);
+    }
+  }
   doc.set_double(CanonicalKey::kRevenue, *revenue);
   set_text(SalesRole::kPaymentMethod, CanonicalKey::kPaymentMethod);
   if (map.layout() == SalesLayout::kOnlineRetail) {

@@ -47,6 +47,9 @@ class TextBuffer {
       std::memcpy(out + n - 4, p + n - 4, 4);
     } else if (n < 4) {
       for (size_t i = 0; i < n; ++i) out[i] = p[i];
+    } else if (n <= 32) {
+      std::memcpy(out, p, 16);
+      std::memcpy(out + n - 16, p + n - 16, 16);
     } else {
       std::memcpy(out, p, n);
     }

@@ -73,10 +73,17 @@ namespace {
 // when there is one. Such a decimal is m / 10^k with m and 10^k exact doubles, so
 // one division (correctly rounded) gives the same double as any exact parser
 // (Clinger's fast path) — the usual number in a log or sales file, read without
-// std::from_chars.
-std::optional<double> parse_short_decimal(std::string_view s) {
+// std::from_chars. `json_form`: whether `s` is also the text append_json_double
+// writes for that double, which holds when its integer part has no leading zero,
+// its fraction no trailing zero (or is "0" alone, for an integral double) and,
+// below 1, the value is at least 10^-4: no other decimal of at most 15 significant
+// digits reads as the same double, so the shortest form is these digits, in the
+// fixed notation (the exponent is within [-4, 14)).
+std::optional<double> parse_short_decimal(std::string_view s, bool& json_form) {
   static constexpr double kPowers[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  static constexpr uint64_t kIntPowers[] = {1, 10, 100, 1000, 10000, 100000, 1000000,
+                                            10000000, 100000000, 1000000000, 10000000000};
   const char* p = s.data();
   const char* const end = p + s.size();
   const bool negative = *p == '-';
@@ -84,16 +91,21 @@ std::optional<double> parse_short_decimal(std::string_view s) {
   uint64_t m = 0;  // wraps past 19 digits, which are refused below anyway
   const char* const integer = p;
   while (p != end && is_digit(*p)) m = m * 10 + static_cast<uint64_t>(*p++ - '0');
-  size_t digits = static_cast<size_t>(p - integer);
+  const size_t integer_digits = static_cast<size_t>(p - integer);
   size_t fraction_digits = 0;
-  if (digits > 0 && p != end && *p == '.') {
+  if (integer_digits > 0 && p != end && *p == '.') {
     const char* const fraction = ++p;
     while (p != end && is_digit(*p)) m = m * 10 + static_cast<uint64_t>(*p++ - '0');
     fraction_digits = static_cast<size_t>(p - fraction);
     if (fraction_digits == 0) return std::nullopt;
-    digits += fraction_digits;
   }
+  const size_t digits = integer_digits + fraction_digits;
   if (p != end || digits == 0 || digits > 15) return std::nullopt;
+  const bool zero_integer = *integer == '0';
+  json_form = fraction_digits > 0 && (integer_digits == 1 || !zero_integer) &&
+              (end[-1] == '0' ? fraction_digits == 1
+                              : !zero_integer || fraction_digits <= 4 ||
+                                    m >= kIntPowers[fraction_digits - 4]);
   const double v = static_cast<double>(m) / kPowers[fraction_digits];
   return negative ? -v : v;
 }
@@ -101,10 +113,19 @@ std::optional<double> parse_short_decimal(std::string_view s) {
 }  // namespace
 
 std::optional<double> parse_decimal(std::string_view text) {
+  bool json_form = false;
+  return parse_decimal(text, json_form);
+}
+
+std::optional<double> parse_decimal(std::string_view text, bool& json_form) {
+  json_form = false;
   std::string_view s = trim(text);
   if (!s.empty() && s[0] == '+') s.remove_prefix(1);
   if (s.empty() || !(is_digit(s[0]) || s[0] == '-' || s[0] == '.')) return std::nullopt;
-  if (auto v = parse_short_decimal(s)) return v;
+  if (auto v = parse_short_decimal(s, json_form)) {
+    json_form = json_form && s.size() == text.size();
+    return v;
+  }
   double v = 0;
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;

@@ -25,6 +25,9 @@ ValueKind widen(ValueKind column, ValueKind cell);
 // Numbers as sales files write them: optional sign, digits, '.', exponent, spaces
 // around. nullopt for anything else.
 std::optional<double> parse_decimal(std::string_view text);
+// The same, and whether `text` is already the JSON text append_json_double writes
+// for the number ("16.67", "13542.0"; not " 16.67", "16.70" or "12").
+std::optional<double> parse_decimal(std::string_view text, bool& json_form);
 std::optional<int64_t> parse_integer(std::string_view text);
 
 // Trimmed of ASCII spaces and tabs. Inline: normalisation trims most values it reads.
@@ -44,9 +47,13 @@ inline void set_typed_value(FieldValue& out, std::string_view text, ValueKind co
     case ValueKind::kInteger:
       if (auto v = parse_integer(text)) return out.set_int(*v);
       break;
-    case ValueKind::kDecimal:
-      if (auto v = parse_decimal(text)) return out.set_double(*v);
+    case ValueKind::kDecimal: {
+      bool json_form = false;
+      if (auto v = parse_decimal(text, json_form)) {
+        return json_form ? out.set_double(*v, text) : out.set_double(*v);
+      }
       break;
+    }
     case ValueKind::kBoolean: {
       const std::string_view s = trim(text);
       if (iequals_lower(s, "true")) return out.set_bool(true);

@@ -17,7 +17,9 @@ namespace {
 constexpr uint32_t kNoDoc = UINT32_MAX;
 
 // Open-addressing term -> id table with term bytes in a chunked arena (stable views, no
-// allocation per term): the hottest structure of indexing.
+// allocation per term): the hottest structure of indexing. A slot holds the id and the
+// hash's high 32 bits, which also give the home position: a probe compares term bytes
+// only when those bits agree, and growing rehashes nothing.
 class TermTable {
  public:
   TermTable() : slots_(1024, 0) {}
@@ -26,11 +28,10 @@ class TermTable {
     const uint64_t h = std::hash<std::string_view>{}(t);
     const size_t i = probe(t, h);
     inserted = slots_[i] == 0;
-    if (!inserted) return slots_[i] - 1;
+    if (!inserted) return id_of(slots_[i]);
     const auto id = static_cast<uint32_t>(terms_.size());
     terms_.push_back(store(t));
-    hashes_.push_back(h);
-    slots_[i] = id + 1;
+    slots_[i] = slot_of(id, h);
     if (terms_.size() * 2 > slots_.size()) grow();
     return id;
   }
@@ -38,17 +39,26 @@ class TermTable {
   std::optional<uint32_t> find(std::string_view t) const {
     const size_t i = probe(t, std::hash<std::string_view>{}(t));
     if (slots_[i] == 0) return std::nullopt;
-    return slots_[i] - 1;
+    return id_of(slots_[i]);
   }
   const std::vector<std::string_view>& terms() const { return terms_; }
 
  private:
+  static uint64_t slot_of(uint32_t id, uint64_t h) {
+    return (h & ~uint64_t{0xFFFFFFFF}) | (id + 1);
+  }
+  static uint32_t id_of(uint64_t slot) { return static_cast<uint32_t>(slot) - 1; }
+  static size_t home(uint64_t tagged, size_t mask) {
+    return static_cast<size_t>(tagged >> 32) & mask;
+  }
   // The slot holding `t` (hash h), or the empty slot where it would go.
   size_t probe(std::string_view t, uint64_t h) const {
     const size_t mask = slots_.size() - 1;
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
-      const uint32_t slot = slots_[i];
-      if (slot == 0 || (hashes_[slot - 1] == h && terms_[slot - 1] == t)) return i;
+    const uint64_t tag = h & ~uint64_t{0xFFFFFFFF};
+    for (size_t i = home(tag, mask);; i = (i + 1) & mask) {
+      const uint64_t slot = slots_[i];
+      if (slot == 0 || ((slot & ~uint64_t{0xFFFFFFFF}) == tag && terms_[id_of(slot)] == t))
+        return i;
     }
   }
   std::string_view store(std::string_view t) {
@@ -69,18 +79,18 @@ class TermTable {
     return std::string_view(p, t.size());
   }
   void grow() {
-    std::vector<uint32_t> next(slots_.size() * 2, 0);
-    size_t mask = next.size() - 1;
-    for (uint32_t id = 0; id < terms_.size(); ++id) {
-      size_t i = hashes_[id] & mask;
+    std::vector<uint64_t> next(slots_.size() * 2, 0);
+    const size_t mask = next.size() - 1;
+    for (uint64_t slot : slots_) {
+      if (slot == 0) continue;
+      size_t i = home(slot, mask);
       while (next[i] != 0) i = (i + 1) & mask;
-      next[i] = id + 1;
+      next[i] = slot;
     }
     slots_ = std::move(next);
   }
 
-  std::vector<uint32_t> slots_;  // id + 1; 0 = empty
-  std::vector<uint64_t> hashes_;
+  std::vector<uint64_t> slots_;  // hash high bits | id + 1; 0 = empty
   std::vector<std::string_view> terms_;
   std::vector<std::unique_ptr<char[]>> chunks_;
   char* cur_ = nullptr;  // the chunk small terms go to
