@@ -146,20 +146,30 @@ class MetricAggregator final : public Aggregator {
       Aggregator::collect_block(docs, owners, n);
       return;
     }
-    uint32_t max_owner = 0;
-    for (size_t i = 0; i < n; ++i) max_owner = std::max(max_owner, owners[i]);
-    at(max_owner);  // sized once for the block
-    // Buckets are visited in random order (100,000 users): fetch ahead of use.
+    // Buckets are visited in random order (100,000 users): fetch ahead of use. The table
+    // grows (doubling) when a block names a bucket beyond it: no separate pass over the
+    // owners to size it.
     constexpr size_t kAhead = 16;
-    for (size_t i = 0; i < std::min(n, kAhead); ++i) __builtin_prefetch(&stats_[owners[i]], 1);
+    if (stats_.empty()) stats_.resize(1);
+    for (size_t i = 0; i < std::min(n, kAhead); ++i)
+      if (owners[i] < stats_.size()) __builtin_prefetch(stats_.data() + owners[i], 1);
     // sum, avg and value_count need no extremes: a shorter loop.
     const bool extremes = spec_.kind == MetricKind::kMin || spec_.kind == MetricKind::kMax ||
                           spec_.kind == MetricKind::kStats;
     auto run = [&](auto read, auto add) {
+      Stats* table = stats_.data();
+      size_t size = stats_.size();
       for (size_t i = 0; i < n; ++i) {
-        if (i + kAhead < n) __builtin_prefetch(&stats_[owners[i + kAhead]], 1);
+        const uint32_t owner = owners[i];
+        if (owner >= size) [[unlikely]] {
+          stats_.resize(std::max<size_t>(owner + 1, 2 * size));
+          table = stats_.data();
+          size = stats_.size();
+        }
+        if (i + kAhead < n && owners[i + kAhead] < size)
+          __builtin_prefetch(table + owners[i + kAhead], 1);
         double v;
-        if (read(docs[i], v)) add(stats_[owners[i]], docs[i], v);
+        if (read(docs[i], v)) add(table[owner], docs[i], v);
       }
     };
     auto read_int = [r](uint32_t doc, double& out) {
