@@ -1,5 +1,6 @@
-// The table of canonical names; a lookup by length first, since most field names
-// have a length no canonical name has.
+// Canonical keys by name (the names come from the member prefixes' table in the
+// header); a lookup by length first, since most field names have a length no
+// canonical name has.
 #include "ingest/canonical_key.h"
 
 #include <array>

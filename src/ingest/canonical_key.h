@@ -50,11 +50,11 @@ static_assert(kCanonicalKeyCount < 32, "a bit per canonical key, and one for kNo
 // What a member of each name starts with in a document's text (",\"Level\":"), in
 // CanonicalKey order: the one table of the names.
 inline constexpr std::string_view kCanonicalMemberPrefixes[] = {
-    ",\"@timestamp\":", ",\"Level\":",          ",\"Service\":",    ",\"Message\":",
-    ",\"User\":",       ",\"IP\":",             ",\"Duration\":",   ",\"order_id\":",
-    ",\"customer_id\":", ",\"country\":",       ",\"product\":",    ",\"category\":",
-    ",\"quantity\":",   ",\"unit_price\":",     ",\"revenue\":",    ",\"payment_method\":",
-    ",\"status\":",     ",\"source_file\":",    ",\"source_format\":",
+    ",\"@timestamp\":",  ",\"Level\":",       ",\"Service\":",       ",\"Message\":",
+    ",\"User\":",        ",\"IP\":",          ",\"Duration\":",      ",\"order_id\":",
+    ",\"customer_id\":", ",\"country\":",     ",\"product\":",       ",\"category\":",
+    ",\"quantity\":",    ",\"unit_price\":",  ",\"revenue\":",       ",\"payment_method\":",
+    ",\"status\":",      ",\"source_file\":", ",\"source_format\":",
 };
 static_assert(std::size(kCanonicalMemberPrefixes) == kCanonicalKeyCount);
 

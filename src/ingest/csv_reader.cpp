@@ -115,6 +115,7 @@ bool CsvReader::read_quoted(size_t& pos, Span& span) {
 
 CsvReader::Status CsvReader::next(CsvRecord& record) {
   record.fields.clear();
+  record.bytes = 0;
   scratch_.clear();
   in_scratch_.clear();
   if (pos_ >= text_.size()) return Status::kEnd;

@@ -24,8 +24,8 @@ char sniff_csv_delimiter(std::string_view text);
 
 struct CsvRecord {
   std::vector<std::string_view> fields;
-  uint64_t line = 0;   // 1-based physical line where the record starts
-  size_t bytes = 0;    // of the text it spans, line break excluded: no field is longer
+  uint64_t line = 0;  // 1-based physical line where the record starts
+  size_t bytes = 0;   // of the text it spans, line break excluded: no field is longer
   bool blank() const { return fields.size() == 1 && fields[0].empty(); }
 };
 

@@ -1,4 +1,5 @@
-// Strings: the bytes that need no escape are found 16 at a time (SSE2, or a
+// Strings: tested whole for a byte to escape first (most have none: one copy),
+// else the bytes that need no escape are found 16 at a time (SSE2, or a
 // byte-class table elsewhere) and copied in one append per run. Numbers: integers
 // with std::to_chars, integral doubles as integers with ".0", short decimals by
 // their digits, other doubles with fmt's shortest form (format string compiled).

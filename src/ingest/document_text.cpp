@@ -1,6 +1,10 @@
 // Held canonical members are written once into their own buffer and copied into
-// the document where they land; the source members are written once per file.
+// the document where they land; the source members are written once per file; a
+// canonical member's prefix is copied as one fixed-size slot.
 #include "ingest/document_text.h"
+
+#include <array>
+#include <cstring>
 
 #include "ingest/document_json.h"
 #include "ingest/timestamp.h"
@@ -8,6 +12,23 @@
 namespace comptoir::ingest {
 
 namespace {
+
+// The canonical member prefixes, each in a fixed-size slot: a prefix is copied as
+// the whole slot (the bytes past it are overwritten or left past the text's end),
+// without a branch on its length.
+struct PrefixSlot {
+  char bytes[32];
+  uint32_t size;
+};
+constexpr std::array<PrefixSlot, kCanonicalKeyCount> kPrefixSlots = [] {
+  std::array<PrefixSlot, kCanonicalKeyCount> slots{};
+  for (size_t k = 0; k < kCanonicalKeyCount; ++k) {
+    const std::string_view prefix = kCanonicalMemberPrefixes[k];
+    for (size_t i = 0; i < prefix.size(); ++i) slots[k].bytes[i] = prefix[i];
+    slots[k].size = static_cast<uint32_t>(prefix.size());
+  }
+  return slots;
+}();
 
 std::string source_member(CanonicalKey key, std::string_view value) {
   return std::string(canonical_member_prefix(key)) + json_string_text(value);
@@ -38,11 +59,14 @@ inline TextBuffer& DocumentText::begin_canonical(CanonicalKey key) {
     held_in_key_order_ = held_in_key_order_ && static_cast<int>(key) > last_held_;
     last_held_ = static_cast<int>(key);
   }
-  out.append(canonical_member_prefix(key));
+  const PrefixSlot& prefix = kPrefixSlots[static_cast<size_t>(key)];
+  std::memcpy(out.reserve(sizeof(prefix.bytes)), prefix.bytes, sizeof(prefix.bytes));
+  out.commit(prefix.size);
   return out;
 }
 
-inline void DocumentText::end_canonical(CanonicalKey key, const TextBuffer& out, size_t value_start) {
+inline void DocumentText::end_canonical(CanonicalKey key, const TextBuffer& out,
+                                        size_t value_start) {
   set_ |= canonical_bit(key);
   if (&out == &held_) {
     slots_[static_cast<size_t>(key)] = {static_cast<uint32_t>(member_start_),

@@ -1,4 +1,4 @@
-// Reading a FieldValue as text or as a number, and writing it as JSON.
+// Writing a FieldValue as text (its number or boolean) and as JSON.
 #include "ingest/field_value.h"
 
 #include <charconv>
@@ -7,11 +7,10 @@
 #include <fmt/format.h>
 
 #include "ingest/document_json.h"
-#include "ingest/typed_value.h"
 
 namespace comptoir::ingest {
 
-std::string_view scalar_text(const FieldValue& v, ScalarBuffer& buffer) {
+std::string_view written_scalar_text(const FieldValue& v, ScalarBuffer& buffer) {
   char* const b = buffer.data();
   auto view = [b](const char* end) { return std::string_view(b, static_cast<size_t>(end - b)); };
   switch (v.kind) {
@@ -36,21 +35,6 @@ std::string_view scalar_text(const FieldValue& v, ScalarBuffer& buffer) {
       break;
   }
   return {};
-}
-
-std::optional<double> number_of(const FieldValue& v) {
-  switch (v.kind) {
-    case FieldValue::Kind::kInt64:
-      return static_cast<double>(v.int64);
-    case FieldValue::Kind::kUint64:
-      return static_cast<double>(v.uint64);
-    case FieldValue::Kind::kDouble:
-      return std::isfinite(v.number) ? std::optional(v.number) : std::nullopt;
-    case FieldValue::Kind::kString:
-      return parse_decimal(v.text);
-    default:
-      return std::nullopt;
-  }
 }
 
 void append_json(TextBuffer& out, const FieldValue& v) {

@@ -3,12 +3,13 @@
 // reads it and as it is written into the document's text, without a JSON object
 // in between. Strings are views into the input or the parser's buffers; an array
 // (JSON only) is kept as a Boost.JSON value. kAbsent marks a field a record lacks
-// (an empty CSV cell), which is not the same as a JSON null.
+// (an empty CSV cell), which is not the same as a JSON null. A double read from a
+// CSV cell that is already its JSON text ("16.67") keeps that text, to be copied
+// rather than formatted again.
 #pragma once
 
 #include <array>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -110,11 +111,11 @@ using ScalarBuffer = std::array<char, 32>;
 
 // A scalar as text ("" for null, absent and arrays); integral doubles below 1e15
 // without a fraction ("17850"), other doubles in their shortest form. Numbers are
-// written into `buffer`.
-std::string_view scalar_text(const FieldValue& v, ScalarBuffer& buffer);
-
-// Numbers, and strings that parse_decimal accepts; nullopt for anything else.
-std::optional<double> number_of(const FieldValue& v);
+// written into `buffer` (out of line; a string, the usual case, inline).
+std::string_view written_scalar_text(const FieldValue& v, ScalarBuffer& buffer);
+inline std::string_view scalar_text(const FieldValue& v, ScalarBuffer& buffer) {
+  return v.is_string() ? v.text : written_scalar_text(v, buffer);
+}
 
 // Null, or a string of spaces and tabs only. Inline: asked of most values a
 // record's normalisation reads.

@@ -56,7 +56,9 @@ class TextBuffer {
   }
 
  private:
-  void grow(size_t needed) {
+  // Out of line: the rare path, kept out of the writes so that they stay small
+  // enough to be inlined at -O2 as well.
+  [[gnu::noinline]] void grow(size_t needed) {
     size_t capacity = capacity_ == 0 ? 1024 : capacity_ * 2;
     while (capacity < needed) capacity *= 2;
     auto data = std::make_unique<char[]>(capacity);

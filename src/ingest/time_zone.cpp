@@ -46,8 +46,7 @@ Result<TimeZone> TimeZone::named(std::string_view name) {
   return tz;
 }
 
-EpochMillis TimeZone::to_utc(EpochMillis local) const {
-  if (zone_ == nullptr) return local - int64_t{offset_minutes_} * 60'000;
+EpochMillis TimeZone::named_zone_to_utc(EpochMillis local) const {
   using std::chrono::milliseconds;
   const date::local_time<milliseconds> lt{milliseconds{local}};
   const auto info = zone_->get_info(date::floor<std::chrono::seconds>(lt));

@@ -30,13 +30,19 @@ class TimeZone {
   // "UTC", "Z", "+HH:MM", "-HHMM" or an IANA name; InvalidArgument when unknown.
   static Result<TimeZone> named(std::string_view name);
 
-  // `local` is a wall-clock time in this zone written as if it were UTC.
-  EpochMillis to_utc(EpochMillis local) const;
+  // `local` is a wall-clock time in this zone written as if it were UTC. Inline for
+  // UTC and fixed offsets, asked once per event.
+  EpochMillis to_utc(EpochMillis local) const {
+    if (zone_ == nullptr) return local - int64_t{offset_minutes_} * 60'000;
+    return named_zone_to_utc(local);
+  }
 
   const std::string& name() const { return name_; }
   bool is_utc() const { return zone_ == nullptr && offset_minutes_ == 0; }
 
  private:
+  EpochMillis named_zone_to_utc(EpochMillis local) const;
+
   const date::time_zone* zone_ = nullptr;  // null: a fixed offset
   int offset_minutes_ = 0;
   std::string name_ = "UTC";

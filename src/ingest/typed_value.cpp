@@ -1,4 +1,5 @@
-// Cell classification: one pass over the bytes, then std::from_chars.
+// Cell classification in one pass over the bytes; numbers read by their digits
+// when short (the usual case), else with std::from_chars.
 #include "ingest/typed_value.h"
 
 #include <charconv>
@@ -82,8 +83,8 @@ namespace {
 std::optional<double> parse_short_decimal(std::string_view s, bool& json_form) {
   static constexpr double kPowers[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-  static constexpr uint64_t kIntPowers[] = {1, 10, 100, 1000, 10000, 100000, 1000000,
-                                            10000000, 100000000, 1000000000, 10000000000};
+  static constexpr uint64_t kIntPowers[] = {
+      1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000};
   const char* p = s.data();
   const char* const end = p + s.size();
   const bool negative = *p == '-';
@@ -103,9 +104,9 @@ std::optional<double> parse_short_decimal(std::string_view s, bool& json_form) {
   if (p != end || digits == 0 || digits > 15) return std::nullopt;
   const bool zero_integer = *integer == '0';
   json_form = fraction_digits > 0 && (integer_digits == 1 || !zero_integer) &&
-              (end[-1] == '0' ? fraction_digits == 1
-                              : !zero_integer || fraction_digits <= 4 ||
-                                    m >= kIntPowers[fraction_digits - 4]);
+              (end[-1] == '0'
+                   ? fraction_digits == 1
+                   : !zero_integer || fraction_digits <= 4 || m >= kIntPowers[fraction_digits - 4]);
   const double v = static_cast<double>(m) / kPowers[fraction_digits];
   return negative ? -v : v;
 }
@@ -135,6 +136,15 @@ std::optional<double> parse_decimal(std::string_view text, bool& json_form) {
 std::optional<int64_t> parse_integer(std::string_view text) {
   std::string_view s = trim(text);
   if (!s.empty() && s[0] == '+') s.remove_prefix(1);
+  // Up to 18 digits (no overflow), the usual case, without std::from_chars.
+  const size_t sign = !s.empty() && s[0] == '-' ? 1 : 0;
+  if (s.size() > sign && s.size() - sign <= 18) {
+    uint64_t m = 0;
+    size_t i = sign;
+    while (i < s.size() && is_digit(s[i])) m = m * 10 + static_cast<uint64_t>(s[i++] - '0');
+    if (i == s.size()) return sign ? -static_cast<int64_t>(m) : static_cast<int64_t>(m);
+    return std::nullopt;
+  }
   int64_t v = 0;
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;

@@ -6,6 +6,7 @@
 // between documents (which a search engine's dynamic mapping would refuse).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -29,6 +30,22 @@ std::optional<double> parse_decimal(std::string_view text);
 // for the number ("16.67", "13542.0"; not " 16.67", "16.70" or "12").
 std::optional<double> parse_decimal(std::string_view text, bool& json_form);
 std::optional<int64_t> parse_integer(std::string_view text);
+
+// Numbers, and strings that parse_decimal accepts; nullopt for anything else.
+inline std::optional<double> number_of(const FieldValue& v) {
+  switch (v.kind) {
+    case FieldValue::Kind::kInt64:
+      return static_cast<double>(v.int64);
+    case FieldValue::Kind::kUint64:
+      return static_cast<double>(v.uint64);
+    case FieldValue::Kind::kDouble:
+      return std::isfinite(v.number) ? std::optional(v.number) : std::nullopt;
+    case FieldValue::Kind::kString:
+      return parse_decimal(v.text);
+    default:
+      return std::nullopt;
+  }
+}
 
 // Trimmed of ASCII spaces and tabs. Inline: normalisation trims most values it reads.
 inline std::string_view trim(std::string_view s) {
