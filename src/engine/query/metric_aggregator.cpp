@@ -150,7 +150,6 @@ class MetricAggregator final : public Aggregator {
     // grows (doubling) when a block names a bucket beyond it: no separate pass over the
     // owners to size it.
     constexpr size_t kAhead = 16;
-    if (stats_.empty()) stats_.resize(1);
     for (size_t i = 0; i < std::min(n, kAhead); ++i)
       if (owners[i] < stats_.size()) __builtin_prefetch(stats_.data() + owners[i], 1);
     // sum, avg and value_count need no extremes: a shorter loop.

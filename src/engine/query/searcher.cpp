@@ -657,8 +657,8 @@ Result<SearchResponse> execute_search(const std::vector<SnapshotPtr>& indices,
     }
   }
   const bool sorted_by_score = request.sort.empty();
-  // No hits asked for (size 0): max_score is null, as Elasticsearch answers.
-  if (collector.need_scores() && (sorted_by_score || request.track_scores) && request.size > 0) {
+  // With size 0 nothing was ranked, so there is no max_score (null, as Elasticsearch).
+  if (collector.need_scores() && (sorted_by_score || request.track_scores)) {
     if (auto m = collector.max_score()) resp.max_score = score_to_double(*m);
   }
   std::vector<Candidate> ranked = collector.ranked();

@@ -11,23 +11,13 @@
 #include "engine/index/index.h"
 #include "engine/query/cardinality_counter.h"
 #include "engine/query/t_digest.h"
+#include "manual_index.h"
 #include "util/json_text.h"
 
 namespace comptoir::engine {
 namespace {
 
 namespace json = boost::json;
-
-// An in-memory index refreshed only when a test says so, with an explicit mapping.
-std::unique_ptr<Index> manual_index(const std::string& name, const std::string& mapping) {
-  IndexSettings settings;
-  settings.refresh_interval = std::chrono::milliseconds(0);
-  auto m = parse_mapping(json::parse(mapping));
-  EXPECT_TRUE(m.ok());
-  auto idx = Index::create_in_memory(name, m.ok() ? *m : Mapping{}, settings);
-  EXPECT_TRUE(idx.ok());
-  return idx.ok() ? std::move(*idx) : nullptr;
-}
 
 class AggregationTest : public ::testing::Test {
  protected:

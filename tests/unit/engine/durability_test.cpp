@@ -3,6 +3,7 @@
 // process writes while the parent SIGKILLs it; every acknowledged doc must survive once).
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -134,6 +135,27 @@ TEST(IndexDurabilityTest, BulkWithRefreshIsSearchableAndDurable) {
   EXPECT_EQ(*(*reopened)->count(std::nullopt), 3000);
   reopened->reset();
   std::filesystem::remove_all(dir.path().string() + "-copy");
+}
+
+// An early write that fails (here: past the process's file size limit) is reported by
+// the next sync(), and every later one: nothing after it is acknowledged.
+TEST(IndexDurabilityTest, WalEarlyWriteFailureFailsTheSync) {
+  TempDir dir;
+  auto w = WalWriter::open(dir.path() / "wal.log", 0, true);
+  ASSERT_TRUE(w.ok());
+  rlimit before{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &before), 0);
+  auto old_handler = ::signal(SIGXFSZ, SIG_IGN);
+  rlimit small = before;
+  small.rlim_cur = 256 << 10;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  const std::string source(1000, 'x');
+  for (int i = 0; i < 1500; ++i)
+    w->append(WalRecord{WalRecord::kIndex, std::to_string(i), source});  // > kEarlyWriteBytes
+  ::setrlimit(RLIMIT_FSIZE, &before);
+  ::signal(SIGXFSZ, old_handler);
+  EXPECT_FALSE(w->sync().ok());
+  EXPECT_FALSE(w->sync().ok());
 }
 
 TEST(IndexDurabilityTest, Crc32cKnownVectors) {

@@ -12,6 +12,7 @@
 #include "engine/dsl/dsl_error.h"
 #include "engine/index/index.h"
 #include "engine/query/bm25.h"
+#include "manual_index.h"
 
 namespace comptoir::engine {
 namespace {
@@ -466,12 +467,8 @@ namespace {
 // the total passed track_total_hits: hits, max_score and totals are those of the full
 // evaluation (an aggregation forces it, as it needs every match).
 TEST(EarlyTerminationTest, ConstantScoreQueriesAnswerAsTheFullEvaluation) {
-  IndexSettings settings;
-  settings.refresh_interval = std::chrono::milliseconds(0);
-  auto idx = Index::create_in_memory(
-      "early", *parse_mapping(boost::json::parse(R"({"properties":{"lvl":{"type":"keyword"}}})")),
-      settings);
-  ASSERT_TRUE(idx.ok());
+  auto idx = manual_index("early", R"({"properties":{"lvl":{"type":"keyword"}}})");
+  ASSERT_NE(idx, nullptr);
   std::mt19937 rng(5);
   for (int seg = 0; seg < 30; ++seg) {
     std::vector<BulkItem> batch;
@@ -481,11 +478,11 @@ TEST(EarlyTerminationTest, ConstantScoreQueriesAnswerAsTheFullEvaluation) {
       item.source = std::string(R"({"lvl":")") + "ABC"[rng() % 3] + "\"}";
       batch.push_back(std::move(item));
     }
-    ASSERT_TRUE((*idx)->bulk(batch).ok());
-    ASSERT_TRUE((*idx)->refresh().ok());
+    ASSERT_TRUE(idx->bulk(batch).ok());
+    ASSERT_TRUE(idx->refresh().ok());
   }
-  for (int i = 0; i < 3000; i += 37) ASSERT_TRUE((*idx)->delete_doc(std::to_string(i)).ok());
-  ASSERT_TRUE((*idx)->refresh().ok());
+  for (int i = 0; i < 3000; i += 37) ASSERT_TRUE(idx->delete_doc(std::to_string(i)).ok());
+  ASSERT_TRUE(idx->refresh().ok());
   int checked = 0;
   for (const char* query : {R"({"match_all":{}})", R"({"bool":{"filter":[{"term":{"lvl":"A"}}]}})",
                             R"({"bool":{"must_not":[{"term":{"lvl":"B"}}]}})"}) {
@@ -495,10 +492,10 @@ TEST(EarlyTerminationTest, ConstantScoreQueriesAnswerAsTheFullEvaluation) {
           const std::string body =
               fmt::format(R"({{"query":{},"from":{},"size":{},"track_total_hits":{}}})", query,
                           from, size, track);
-          auto fast = (*idx)->search(*parse_es_json(body));
+          auto fast = idx->search(*parse_es_json(body));
           const std::string full_body =
               body.substr(0, body.size() - 1) + R"(,"aggs":{"n":{"value_count":{"field":"lvl"}}}})";
-          auto full = (*idx)->search(*parse_es_json(full_body));
+          auto full = idx->search(*parse_es_json(full_body));
           ASSERT_TRUE(fast.ok() && full.ok()) << body;
           std::vector<std::string> a, b;
           for (const auto& h : fast->hits) a.push_back(h.id);
@@ -522,12 +519,8 @@ TEST(EarlyTerminationTest, ConstantScoreQueriesAnswerAsTheFullEvaluation) {
 // kept as a sorted list until one arrives out of order (equal timestamps are ranked by
 // doc, against the reading direction): pages equal the full sort either way.
 TEST(EarlyTerminationTest, SortedColumnPagesEqualTheFullSort) {
-  IndexSettings settings;
-  settings.refresh_interval = std::chrono::milliseconds(0);
-  auto idx = Index::create_in_memory(
-      "ordered", *parse_mapping(boost::json::parse(R"({"properties":{"ts":{"type":"long"}}})")),
-      settings);
-  ASSERT_TRUE(idx.ok());
+  auto idx = manual_index("ordered", R"({"properties":{"ts":{"type":"long"}}})");
+  ASSERT_NE(idx, nullptr);
   const int n = 3000;
   for (int seg = 0; seg < n / 500; ++seg) {
     std::vector<BulkItem> batch;
@@ -538,13 +531,13 @@ TEST(EarlyTerminationTest, SortedColumnPagesEqualTheFullSort) {
       item.source = R"({"ts":)" + std::to_string(i < 1500 ? i * 10 : 15000 + (i / 3) * 10) + "}";
       batch.push_back(std::move(item));
     }
-    ASSERT_TRUE((*idx)->bulk(batch).ok());
-    ASSERT_TRUE((*idx)->refresh().ok());
+    ASSERT_TRUE(idx->bulk(batch).ok());
+    ASSERT_TRUE(idx->refresh().ok());
   }
   std::set<int> deleted;
   for (int i = 0; i < n; i += 97) deleted.insert(i);
-  for (int i : deleted) ASSERT_TRUE((*idx)->delete_doc(std::to_string(i)).ok());
-  ASSERT_TRUE((*idx)->refresh().ok());
+  for (int i : deleted) ASSERT_TRUE(idx->delete_doc(std::to_string(i)).ok());
+  ASSERT_TRUE(idx->refresh().ok());
   auto ts = [](int i) { return i < 1500 ? i * 10 : 15000 + (i / 3) * 10; };
   for (const char* order : {"desc", "asc"}) {
     std::vector<int> all;
@@ -558,7 +551,7 @@ TEST(EarlyTerminationTest, SortedColumnPagesEqualTheFullSort) {
         const std::string body = fmt::format(
             R"({{"from":{},"size":{},"sort":[{{"ts":"{}"}}],"query":{{"range":{{"ts":{{"gte":0}}}}}}}})",
             from, size, order);
-        auto resp = (*idx)->search(*parse_es_json(body));
+        auto resp = idx->search(*parse_es_json(body));
         ASSERT_TRUE(resp.ok()) << body;
         std::vector<std::string> got, want;
         for (const auto& h : resp->hits) got.push_back(h.id);
@@ -574,12 +567,8 @@ TEST(EarlyTerminationTest, SortedColumnPagesEqualTheFullSort) {
 // (the builder sorts 8-byte chunks level by level): every term is found by its exact
 // query, and terms ordered by key come out in byte order.
 TEST(TermOrderTest, LongSharedPrefixesSortByBytes) {
-  IndexSettings settings;
-  settings.refresh_interval = std::chrono::milliseconds(0);
-  auto idx = Index::create_in_memory(
-      "prefixes", *parse_mapping(boost::json::parse(R"({"properties":{"k":{"type":"keyword"}}})")),
-      settings);
-  ASSERT_TRUE(idx.ok());
+  auto idx = manual_index("prefixes", R"({"properties":{"k":{"type":"keyword"}}})");
+  ASSERT_NE(idx, nullptr);
   std::mt19937 rng(3);
   std::set<std::string> values;
   const std::string shared = "Request handled by the payment service for user ";
@@ -595,9 +584,9 @@ TEST(TermOrderTest, LongSharedPrefixesSortByBytes) {
     item.source = "{\"k\":" + boost::json::serialize(boost::json::value(v)) + "}";
     batch.push_back(std::move(item));
   }
-  ASSERT_TRUE((*idx)->bulk(batch).ok());
-  ASSERT_TRUE((*idx)->refresh().ok());
-  auto resp = (*idx)->search(*parse_es_json(
+  ASSERT_TRUE(idx->bulk(batch).ok());
+  ASSERT_TRUE(idx->refresh().ok());
+  auto resp = idx->search(*parse_es_json(
       R"({"size":0,"aggs":{"k":{"terms":{"field":"k","size":1000,"order":{"_key":"asc"}}}}})"));
   ASSERT_TRUE(resp.ok());
   std::vector<std::string> got;
@@ -610,7 +599,7 @@ TEST(TermOrderTest, LongSharedPrefixesSortByBytes) {
     t.field = "k";
     t.value = v;
     req.query = Query{t};
-    EXPECT_EQ(*(*idx)->count(req.query), 1) << v;
+    EXPECT_EQ(*idx->count(req.query), 1) << v;
   }
 }
 
