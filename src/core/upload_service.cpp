@@ -109,9 +109,15 @@ Result<UploadOutcome> UploadService::upload(std::string_view original_name, std:
   entry.unparsed_lines = summary->unparsed_lines;
   for (const auto& r : summary->errors) outcome.errors.push_back({r.line, r.reason});
 
+  const std::vector<std::string> carried(summary->carried_fields.begin(),
+                                         summary->carried_fields.end());
   for (auto& [index, sources] : sink.batches) {
     if (auto st = search_.ensure_index(index, mapping_for_index(index)); !st.ok()) {
       return undo(st.error());
+    }
+    // Original fields copied into canonical ones stay in _source, indexed once.
+    if (!carried.empty()) {
+      if (auto st = search_.map_source_only(index, carried); !st.ok()) return undo(st.error());
     }
     auto bulk = search_.bulk_index(index, sources);
     if (!bulk.ok()) return undo(bulk.error());

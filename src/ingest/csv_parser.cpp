@@ -83,6 +83,11 @@ Status parse_csv(std::string_view text, const TimeContext& time, DocumentEmitter
   const LogFieldMap logs = LogFieldMap::resolve(name_views);
   out.summary().kind =
       sales.layout() != SalesLayout::kNone ? DocumentKind::kSalesLine : DocumentKind::kLogEvent;
+  if (sales.layout() != SalesLayout::kNone) {
+    sales.add_carried_names(out.summary().carried_fields);
+  } else {
+    logs.add_carried_names(name_views, out.summary().carried_fields);
+  }
 
   // Pass 1: one kind per column over the rows pass 2 will accept, until every
   // column is text (no row can change that).

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -80,6 +81,9 @@ struct IngestSummary {
   std::vector<Rejection> errors;      // the first max_errors
   std::map<std::string, uint64_t, std::less<>> indices;        // index -> documents
   std::map<std::string, uint64_t, std::less<>> text_patterns;  // text: pattern -> events
+  // Original fields whose values a canonical field carries (`level` for `Level`,
+  // `InvoiceNo` for `order_id`): kept in the documents, need not be indexed again.
+  std::set<std::string, std::less<>> carried_fields;
 };
 
 // Parses one whole file. InvalidArgument for an empty file, bad encoding (line and

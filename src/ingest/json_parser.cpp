@@ -176,8 +176,10 @@ class ObjectEmitter {
     known_names_ = true;
     if (sales_.layout() != SalesLayout::kNone) {
       sales_.locate(record.names());
+      sales_.add_carried_names(out_.summary().carried_fields);
     } else {
       logs_ = LogFieldMap::resolve(record.names());
+      logs_.add_carried_names(record.names(), out_.summary().carried_fields);
     }
     names_.assign(record.names());
   }

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "ingest/canonical_key.h"
 #include "ingest/typed_value.h"
 
 namespace comptoir::ingest {
@@ -128,6 +129,22 @@ std::optional<LogRole> log_role_of(std::string_view name) {
   const int k = spelling_of(name);
   if (k < 0) return std::nullopt;
   return kSpellings[k].role;
+}
+
+void LogFieldMap::add_carried_names(std::span<const std::string_view> names,
+                                    std::set<std::string, std::less<>>& out) const {
+  auto add = [&](int position) {
+    if (position == kAbsent || static_cast<size_t>(position) >= names.size()) return;
+    const std::string_view name = names[static_cast<size_t>(position)];
+    if (canonical_key_of(name) == CanonicalKey::kNone) out.emplace(name);
+  };
+  // Event and page only make up parts of Service and Message (shape 2): kept.
+  for (LogRole role : {LogRole::kTimestamp, LogRole::kLevel, LogRole::kService, LogRole::kMessage,
+                       LogRole::kUser, LogRole::kIp, LogRole::kDuration}) {
+    add(field(role));
+  }
+  add(date_field_);
+  add(time_field_);
 }
 
 LogFieldMap LogFieldMap::resolve(std::span<const std::string_view> names) {

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -45,6 +46,10 @@ class LogFieldMap {
   // Separate "date" and "time" fields (Loghub's structured CSVs), kAbsent when absent.
   int date_field() const { return date_field_; }
   int time_field() const { return time_field_; }
+  // Adds to `out` the names (among `names`, those resolved from) of the fields whose
+  // values the canonical fields carry, but for names that are canonical themselves.
+  void add_carried_names(std::span<const std::string_view> names,
+                         std::set<std::string, std::less<>>& out) const;
   // Shape 2: `event` with neither a message nor a level field.
   bool user_event_shape() const {
     return has(LogRole::kEvent) && !has(LogRole::kMessage) && !has(LogRole::kLevel);

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "ingest/canonical_key.h"
 #include "ingest/typed_value.h"
 
 namespace comptoir::ingest {
@@ -120,6 +121,13 @@ std::string_view sales_layout_name(SalesLayout layout) {
       break;
   }
   return "";
+}
+
+void SalesFieldMap::add_carried_names(std::set<std::string, std::less<>>& out) const {
+  if (layout_ == SalesLayout::kNone) return;
+  for (const std::string& name : names_) {
+    if (!name.empty() && canonical_key_of(name) == CanonicalKey::kNone) out.insert(name);
+  }
 }
 
 SalesFieldMap SalesFieldMap::resolve(std::span<const std::string_view> names) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -52,6 +53,9 @@ class SalesFieldMap {
   void locate(std::span<const std::string_view> names);
 
   SalesLayout layout() const { return layout_; }
+  // Adds to `out` the names of the fields whose values the canonical sales fields
+  // carry, but for names that are canonical themselves.
+  void add_carried_names(std::set<std::string, std::less<>>& out) const;
   const std::string& name(SalesRole role) const { return names_[static_cast<size_t>(role)]; }
   bool has(SalesRole role) const { return !name(role).empty(); }
   int field(SalesRole role) const { return fields_[static_cast<size_t>(role)]; }

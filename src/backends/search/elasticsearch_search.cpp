@@ -189,6 +189,37 @@ Status ElasticsearchSearch::ensure_index(std::string_view index,
   return error;
 }
 
+Status ElasticsearchSearch::map_source_only(std::string_view index,
+                                            std::span<const std::string> fields) {
+  COMPTOIR_TRY(prepare());
+  const std::string path = "/" + path_of(index) + "/_mapping";
+  auto current = call({.method = "GET", .path = path}, fmt::format("mapping of {}", index));
+  COMPTOIR_TRY(current);
+  // {"<physical index>": {"mappings": {"properties": {...}}}}: one index, whatever its name.
+  const json::object* properties = nullptr;
+  if (current->is_object() && current->get_object().size() == 1) {
+    const json::value& entry = current->get_object().begin()->value();
+    boost::system::error_code ec;
+    if (const auto* p = entry.find_pointer("/mappings/properties", ec);
+        p != nullptr && p->is_object()) {
+      properties = &p->get_object();
+    }
+  }
+  json::object additions;
+  for (const std::string& name : fields) {
+    if (name.empty() || name.find_first_of(".,*") != std::string::npos || name.starts_with('_'))
+      continue;
+    if (properties != nullptr && properties->contains(name)) continue;
+    additions[name] = json::object{{"type", "text"}, {"index", false}};
+  }
+  if (additions.empty()) return {};
+  const std::string body = json::serialize(json::object{{"properties", std::move(additions)}});
+  auto put = call({.method = "PUT", .path = path, .body = body},
+                  fmt::format("map source-only fields of {}", index));
+  COMPTOIR_TRY(put);
+  return {};
+}
+
 Status ElasticsearchSearch::send_bulk(std::string_view index, std::span<const std::string> sources,
                                       const std::vector<std::string>& compacted,
                                       std::vector<size_t> positions, std::string_view refresh,

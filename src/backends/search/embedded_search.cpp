@@ -60,6 +60,15 @@ Status EmbeddedSearch::ensure_index(std::string_view index, const boost::json::v
   return {};
 }
 
+Status EmbeddedSearch::map_source_only(std::string_view index,
+                                       std::span<const std::string> fields) {
+  auto target = catalog_->get_or_create(std::string(index));
+  COMPTOIR_TRY(target);
+  auto added = (*target)->map_source_only(fields);
+  COMPTOIR_TRY(added);
+  return {};
+}
+
 Result<BulkOutcome> EmbeddedSearch::bulk_index(std::string_view index,
                                                std::span<const std::string> sources) {
   auto target = catalog_->get_or_create(std::string(index));

@@ -19,6 +19,7 @@ class EmbeddedSearch final : public SearchBackend {
   std::string_view backend_name() const override { return "embedded"; }
   Status ping() override { return {}; }
   Status ensure_index(std::string_view index, const boost::json::value& mapping) override;
+  Status map_source_only(std::string_view index, std::span<const std::string> fields) override;
   Result<BulkOutcome> bulk_index(std::string_view index,
                                  std::span<const std::string> sources) override;
   Result<engine::SearchResponse> search(std::string_view expression,

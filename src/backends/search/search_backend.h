@@ -47,6 +47,12 @@ class SearchBackend {
   // Creates `index` with `mapping` (Elasticsearch's JSON form) unless it exists.
   virtual Status ensure_index(std::string_view index, const boost::json::value& mapping) = 0;
 
+  // Maps those of `fields` (plain names, no dots) that `index` does not map yet as
+  // unindexed text ({"type": "text", "index": false}): kept in _source, not searchable.
+  // Ingestion uses it for original fields whose values a canonical field carries, so
+  // they are not indexed twice. Fields already mapped are left as they are.
+  virtual Status map_source_only(std::string_view index, std::span<const std::string> fields) = 0;
+
   // Indexes `sources` (JSON objects as text) into `index`, created with dynamic
   // mapping when missing, and makes them searchable before returning.
   virtual Result<BulkOutcome> bulk_index(std::string_view index,

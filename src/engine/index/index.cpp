@@ -381,6 +381,26 @@ Result<BulkResult> Index::bulk(std::span<const BulkItem> items, bool refresh) {
   return out;
 }
 
+Result<size_t> Index::map_source_only(std::span<const std::string> fields) {
+  std::lock_guard lock(write_mu_);
+  COMPTOIR_TRY(check_writable());
+  size_t added = 0;
+  for (const std::string& name : fields) {
+    if (name.empty() || name.find('.') != std::string::npos || name.starts_with('_')) continue;
+    if (mapping_.find(name) != nullptr || mapping_.is_object(name)) continue;
+    FieldDef def;
+    def.name = name;
+    def.type = FieldType::kText;
+    def.index = false;
+    COMPTOIR_TRY(mapping_.add(std::move(def)));
+    ++added;
+  }
+  if (added == 0) return added;
+  publish_mapping_locked();
+  if (dir_) COMPTOIR_TRY(write_manifest_locked());
+  return added;
+}
+
 Result<std::string> Index::index_doc(std::string_view source, std::optional<std::string> id) {
   BulkItem item;
   item.id = std::move(id);

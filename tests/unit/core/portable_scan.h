@@ -15,6 +15,9 @@ class PortableScan final : public SearchBackend {
   Status ensure_index(std::string_view i, const boost::json::value& m) override {
     return inner_.ensure_index(i, m);
   }
+  Status map_source_only(std::string_view i, std::span<const std::string> f) override {
+    return inner_.map_source_only(i, f);
+  }
   Result<BulkOutcome> bulk_index(std::string_view i, std::span<const std::string> s) override {
     return inner_.bulk_index(i, s);
   }

@@ -58,6 +58,27 @@ TEST_F(UploadServiceTest, UploadIndexesAndRegisters) {
   EXPECT_EQ(registry_->get("logs.csv")->state, "indexed");
 }
 
+// The CSV's own columns stay in the documents, but only their canonical copies are
+// indexed: `level` is in _source and not searchable, `Level` is.
+TEST_F(UploadServiceTest, CarriedColumnsAreKeptNotIndexedTwice) {
+  ASSERT_TRUE(uploads_->upload("logs.csv", kLogs, false).ok());
+  engine::TermQuery original;
+  original.field = "level";
+  original.value = std::string("ERROR");
+  EXPECT_EQ(search_->count("ecommerce-logs-*", engine::Query(original)).value(), 0);
+  engine::TermQuery canonical;
+  canonical.field = "Level";
+  canonical.value = std::string("ERROR");
+  EXPECT_EQ(search_->count("ecommerce-logs-*", engine::Query(canonical)).value(), 1);
+  engine::SearchRequest request;
+  request.query = engine::Query(canonical);
+  auto hits = search_->search("ecommerce-logs-*", request);
+  ASSERT_TRUE(hits.ok());
+  ASSERT_EQ(hits->hits.size(), 1u);
+  ASSERT_TRUE(hits->hits[0].source.has_value());
+  EXPECT_EQ(hits->hits[0].source->at("level"), "ERROR");
+}
+
 TEST_F(UploadServiceTest, FailedParseLeavesNothing) {
   auto outcome = uploads_->upload("bad.csv", "level,message\nERROR,\xff\n", false);
   ASSERT_FALSE(outcome.ok());

@@ -137,6 +137,49 @@ TEST(IndexDurabilityTest, BulkWithRefreshIsSearchableAndDurable) {
   std::filesystem::remove_all(dir.path().string() + "-copy");
 }
 
+// Source-only fields: mapped as unindexed text, kept in _source, never searchable; the
+// mapping survives a crash right after (it is in the manifest before the call returns).
+TEST(IndexDurabilityTest, SourceOnlyFieldsAreKeptNotIndexed) {
+  TempDir dir;
+  auto idx = Index::create("carried", dir.path(), Mapping{}, manual());
+  ASSERT_TRUE(idx.ok());
+  ASSERT_TRUE((*idx)->index_doc(R"({"known":"x"})").ok());
+  ASSERT_TRUE((*idx)->refresh().ok());
+  const std::vector<std::string> fields = {"level", "known", "a.b", "_meta", ""};
+  auto added = (*idx)->map_source_only(fields);
+  ASSERT_TRUE(added.ok()) << added.error().message;
+  EXPECT_EQ(*added, 1u);  // "known" is mapped, dotted and reserved names are skipped
+  EXPECT_EQ(*(*idx)->map_source_only(fields), 0u);
+  const FieldDef* level = (*idx)->mapping()->find("level");
+  ASSERT_NE(level, nullptr);
+  EXPECT_EQ(level->type, FieldType::kText);
+  EXPECT_FALSE(level->index);
+  EXPECT_EQ((*idx)->mapping()->find("level.keyword"), nullptr);
+
+  auto id = (*idx)->index_doc(R"({"level":"WARN","Level":"WARNING"})");
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  ASSERT_TRUE((*idx)->index_doc(R"({"level":42})").ok());  // numbers are text too
+  ASSERT_TRUE((*idx)->refresh().ok());
+  EXPECT_EQ(*(*idx)->count(Query(TermQuery{"level", std::string("WARN")})), 0);
+  EXPECT_EQ(*(*idx)->count(Query(MatchQuery{"level", std::string("warn")})), 0);
+  EXPECT_EQ(*(*idx)->count(Query(TermQuery{"Level.keyword", std::string("WARNING")})), 1);
+  auto source = (*idx)->get_source(*id);
+  ASSERT_TRUE(source.ok() && source->has_value());
+  EXPECT_NE((*source)->find(R"("level":"WARN")"), std::string::npos);
+
+  // A copy of the directory as a crash leaves it: the mapping is already durable.
+  std::filesystem::copy(dir.path(), dir.path().string() + "-copy");
+  auto reopened = Index::open("copy", dir.path().string() + "-copy", manual());
+  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+  const FieldDef* again = (*reopened)->mapping()->find("level");
+  ASSERT_NE(again, nullptr);
+  EXPECT_FALSE(again->index);
+  EXPECT_EQ(*(*reopened)->count(Query(TermQuery{"level", std::string("WARN")})), 0);
+  EXPECT_EQ(*(*reopened)->count(std::nullopt), 3);
+  reopened->reset();
+  std::filesystem::remove_all(dir.path().string() + "-copy");
+}
+
 // An early write that fails (here: past the process's file size limit) is reported by
 // the next sync(), and every later one: nothing after it is acknowledged.
 TEST(IndexDurabilityTest, WalEarlyWriteFailureFailsTheSync) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <set>
 #include <string>
 
 #include "ingest/format.h"
@@ -198,6 +199,40 @@ TEST(IngestHostile, RandomMutationsNeverCrash) {
       for (const auto& e : p->sink.entries) EXPECT_EQ(str(e.document, "@timestamp").size(), 24u);
     }
   }
+}
+
+// The original fields a canonical field copies are named in the summary (so they need
+// not be indexed twice); names that are canonical themselves, and fields that only make
+// up part of a canonical value (event, page), are not.
+TEST(IngestCarriedFields, NamedForLogsAndSales) {
+  auto csv = parse(
+      "Time,level,Service,msg,user_id,client_ip,latency_ms,extra\n"
+      "2025-12-23T10:30:00Z,WARN,cart,Payment failed,u1,10.0.0.1,12,x\n",
+      "logs.csv");
+  ASSERT_TRUE(csv->summary.ok());
+  EXPECT_EQ(csv->summary->carried_fields,
+            (std::set<std::string, std::less<>>{"Time", "level", "msg", "user_id", "client_ip",
+                                                "latency_ms"}));
+  EXPECT_EQ(str(csv->doc(0), "level"), "WARN");  // kept in the document
+  EXPECT_EQ(str(csv->doc(0), "Level"), "WARNING");
+
+  auto events =
+      parse(R"({"timestamp":"2025-12-23T10:30:00Z","event":"login","user":"u1","page":"/"})"
+            "\n",
+            "events.ndjson");
+  ASSERT_TRUE(events->summary.ok());
+  EXPECT_EQ(events->summary->carried_fields,
+            (std::set<std::string, std::less<>>{"timestamp", "user"}));
+
+  auto sales = parse(
+      "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+      "536365,85123A,WHITE HANGING HEART,6,12/1/2010 8:26,2.55,17850.0,United Kingdom\n",
+      "retail.csv");
+  ASSERT_TRUE(sales->summary.ok());
+  EXPECT_EQ(
+      sales->summary->carried_fields,
+      (std::set<std::string, std::less<>>{"InvoiceNo", "Description", "Quantity", "InvoiceDate",
+                                          "UnitPrice", "CustomerID", "Country"}));
 }
 
 }  // namespace

@@ -124,6 +124,29 @@ TEST_F(ElasticsearchSearchTest, EnsureIndexCreatesWithTheMappingOnce) {
   EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument) << bad.error().message;
 }
 
+// Source-only fields: unmapped names become unindexed text; mapped ones, dotted and
+// reserved names are left alone; the values stay in _source.
+TEST_F(ElasticsearchSearchTest, MapSourceOnlyAddsUnindexedTextForNewNames) {
+  const std::string index = prefix_ + "logs-2025.01.03";
+  ASSERT_TRUE(
+      backend_->ensure_index(index, json::parse(R"({"properties":{"Level":{"type":"keyword"}}})"))
+          .ok());
+  const std::vector<std::string> fields = {"level", "Level", "a.b", "_meta"};
+  ASSERT_TRUE(backend_->map_source_only(index, fields).ok());
+  EXPECT_TRUE(backend_->map_source_only(index, fields).ok());  // nothing new: no change
+  EXPECT_EQ(field_mapping(index, "level"), json::parse(R"({"type":"text","index":false})"));
+  EXPECT_EQ(field_mapping(index, "Level").at("type"), "keyword");
+  EXPECT_TRUE(field_mapping(index, "a").is_null());
+  auto bulk = backend_->bulk_index(
+      index, std::vector<std::string>{R"({"level":"WARN","Level":"WARNING"})", R"({"level":42})"});
+  ASSERT_TRUE(bulk.ok()) << bulk.error().message;
+  EXPECT_EQ(bulk->indexed, 2u);
+  auto hits = backend_->search(index, request_of(R"({"query":{"term":{"Level":"WARNING"}}})"));
+  ASSERT_TRUE(hits.ok()) << hits.error().message;
+  ASSERT_EQ(hits->hits.size(), 1u);
+  EXPECT_EQ(hits->hits[0].source->at("level"), "WARN");
+}
+
 // COMPTOIR_ES_SHARDS / COMPTOIR_ES_REPLICAS: both ways Comptoir creates an index (its
 // templates, and ensure_index) give it those settings.
 TEST_F(ElasticsearchSearchTest, ShardsAndReplicasApplyToTheIndicesItCreates) {
