@@ -11,6 +11,7 @@
 
 #include "engine/dsl/dsl_error.h"
 #include "engine/index/manifest.h"
+#include "engine/index/parse_ahead.h"
 #include "engine/index/segment_merger.h"
 #include "engine/store/file_io.h"
 
@@ -304,8 +305,14 @@ Result<BulkResult> Index::bulk(std::span<const BulkItem> items, bool refresh) {
   std::lock_guard lock(write_mu_);
   COMPTOIR_TRY(check_writable());
   BulkResult out;
+  if (items.size() >= kParseAheadMin &&
+      std::all_of(items.begin(), items.end(), [](const BulkItem& item) {
+        return item.op == BulkOp::kIndex && (!item.id || item.id->empty());
+      })) {
+    append_parsed_ahead_locked(items, out);
+  }
   out.items.reserve(items.size());
-  for (const BulkItem& item : items) {
+  for (const BulkItem& item : items.subspan(out.items.size())) {
     BulkItemResult r;
     r.op = item.op;
     if (item.op == BulkOp::kDelete) {
@@ -379,6 +386,31 @@ Result<BulkResult> Index::bulk(std::span<const BulkItem> items, bool refresh) {
   }
   if (!refreshed.ok()) return refreshed.error();
   return out;
+}
+
+// Documents with generated ids only add (nothing to look up or delete): parsing runs
+// on a second thread ahead of the indexing (parse_ahead.h).
+void Index::append_parsed_ahead_locked(std::span<const BulkItem> items, BulkResult& out) {
+  out.items.resize(items.size());
+  for (BulkItemResult& r : out.items) r.id = generate_id();
+  ParseAhead ahead(
+      items.size(), [&](size_t i) { return std::string_view(items[i].source); },
+      [&](size_t i) { return std::string_view(out.items[i].id); }, mapping_, ahead_parsers_);
+  for (size_t i = 0; i < items.size(); ++i) {
+    BulkItemResult& r = out.items[i];
+    auto doc = ahead.next();
+    if (!doc) {
+      r.status = 400;
+      r.error = doc.error();
+      continue;
+    }
+    builder_.add(**doc);
+    dirty_ = true;
+    if (dir_) wal_.append(WalRecord{WalRecord::kIndex, r.id, items[i].source});
+    r.result = "created";
+    r.status = 201;
+    r.seq_no = seq_no_++;
+  }
 }
 
 Result<size_t> Index::map_source_only(std::span<const std::string> fields) {

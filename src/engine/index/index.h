@@ -87,6 +87,9 @@ class Index {
   // `refresh`: the documents are searchable when it returns (as `?refresh=true`); the
   // WAL is synced on another thread while the in-memory segment is built.
   Result<BulkResult> bulk(std::span<const BulkItem> items, bool refresh = false);
+  // Bulk requests of at least this many documents, all with generated ids, parse on a
+  // second thread (parse_ahead.h); smaller ones are not worth the thread.
+  static constexpr size_t kParseAheadMin = 256;
   // Convenience: index one document; returns its id.
   Result<std::string> index_doc(std::string_view source,
                                 std::optional<std::string> id = std::nullopt);
@@ -139,6 +142,7 @@ class Index {
   void merge_loop();
 
   std::string generate_id();
+  void append_parsed_ahead_locked(std::span<const BulkItem> items, BulkResult& out);
   bool delete_existing_locked(std::string_view id);
   bool exists_locked(std::string_view id) const;
   Status apply_index_locked(std::string_view id, std::string_view source, BulkItemResult* result);
@@ -166,6 +170,7 @@ class Index {
   Mapping mapping_;
   size_t mapping_fields_ = 0;
   DocumentParser parser_;
+  std::vector<std::unique_ptr<DocumentParser>> ahead_parsers_;  // ParseAhead's ring
   SegmentBuilder builder_;
   Bitmap builder_deleted_;
   std::vector<Seg> segs_;

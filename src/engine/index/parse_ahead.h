@@ -1,0 +1,57 @@
+// ParseAhead: parses a batch's documents on a second thread, a few documents ahead of
+// the thread that indexes them. Parsing (JSON, mapping lookups, type conversion) is
+// about a third of the work of indexing a document and needs nothing the indexing
+// thread touches, so on two cores a large bulk request runs both at once.
+//
+// Documents are parsed in order (dynamic mapping grows exactly as if parsed one by
+// one), each by one of a ring of parsers: the i-th result stays valid until the
+// (i + ring size)-th is asked for. The caller holds the index's write lock throughout,
+// so nothing else reads or changes the mapping meanwhile.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "engine/index/document_parser.h"
+#include "util/result.h"
+
+namespace comptoir::engine {
+
+class ParseAhead {
+ public:
+  // The parsers a ring needs, kept by the caller from one batch to the next (their
+  // buffers and lookup caches stay warm).
+  using Parsers = std::vector<std::unique_ptr<DocumentParser>>;
+  static constexpr size_t kRing = 32;
+
+  // Starts parsing documents 0..count-1: `source(i)` and `id(i)` must stay valid until
+  // this object is destroyed.
+  ParseAhead(size_t count, std::function<std::string_view(size_t)> source,
+             std::function<std::string_view(size_t)> id, Mapping& mapping, Parsers& parsers);
+  ~ParseAhead();
+  ParseAhead(const ParseAhead&) = delete;
+  ParseAhead& operator=(const ParseAhead&) = delete;
+
+  // The result of the next document in order (waits for it). Call at most `count` times.
+  Result<const ParsedDocument*> next();
+
+ private:
+  void run();
+
+  const size_t count_;
+  std::function<std::string_view(size_t)> source_, id_;
+  Mapping& mapping_;
+  Parsers& parsers_;
+  std::vector<Result<const ParsedDocument*>> slots_;
+  std::atomic<size_t> parsed_{0};  // documents whose result is in their slot
+  std::atomic<size_t> done_{0};    // documents the caller is done with (slots free)
+  std::atomic<bool> stop_{false};
+  size_t handed_ = 0;  // next() calls so far (the caller's thread only)
+  std::thread worker_;
+};
+
+}  // namespace comptoir::engine

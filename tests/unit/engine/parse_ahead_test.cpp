@@ -1,0 +1,113 @@
+// ParseAhead through Index::bulk: a large batch of documents with generated ids, parsed
+// on a second thread, gives the same per-item answers, mapping and hits as the same
+// documents indexed one by one: malformed documents, type conflicts and fields first
+// seen mid-batch included. Also the ring itself: every result in order, and an early
+// stop leaves no thread behind.
+#include "engine/index/parse_ahead.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "manual_index.h"
+
+namespace comptoir::engine {
+namespace {
+
+std::vector<BulkItem> mixed_batch(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<BulkItem> items(n);
+  for (size_t i = 0; i < n; ++i) {
+    std::string doc;
+    switch (rng() % 10) {
+      case 0:
+        doc = R"({"n": "not a number )" + std::to_string(i) + R"("})";  // conflicts once n is long
+        break;
+      case 1:
+        doc = R"({"broken": )";  // not JSON
+        break;
+      case 2:
+        doc = R"({"f)" + std::to_string(i % 37) + R"(": "new field ", "n": )" + std::to_string(i) +
+              "}";
+        break;
+      default:
+        doc = R"({"n": )" + std::to_string(i) + R"(, "msg": "word)" + std::to_string(rng() % 50) +
+              R"( other", "tag": "t)" + std::to_string(rng() % 7) + R"("})";
+        break;
+    }
+    items[i].source = std::move(doc);
+  }
+  return items;
+}
+
+TEST(ParseAheadTest, BulkAnswersAsOneByOne) {
+  for (uint32_t seed : {1u, 2u, 3u}) {
+    const auto items = mixed_batch(3 * ParseAhead::kRing + Index::kParseAheadMin, seed);
+    auto batched = manual_index("batched", "{}");
+    auto single = manual_index("single", "{}");
+    auto r = batched->bulk(items, true);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_EQ(r->items.size(), items.size());
+    size_t errors = 0;
+    for (size_t i = 0; i < items.size(); ++i) {
+      auto one = single->bulk(std::span<const BulkItem>(&items[i], 1));
+      ASSERT_TRUE(one.ok());
+      const BulkItemResult& a = r->items[i];
+      const BulkItemResult& b = one->items[0];
+      EXPECT_EQ(a.status, b.status) << "seed " << seed << " item " << i;
+      EXPECT_EQ(a.result, b.result);
+      EXPECT_EQ(a.error.has_value(), b.error.has_value());
+      if (a.error && b.error) {
+        // Messages name the document's (generated, so different) id.
+        EXPECT_EQ(a.error->message.substr(0, 40), b.error->message.substr(0, 40));
+      }
+      EXPECT_EQ(a.id.size(), 20u);
+      errors += a.error.has_value();
+    }
+    EXPECT_GT(errors, 0u);
+    EXPECT_EQ(r->errors, errors > 0);
+    ASSERT_TRUE(single->refresh().ok());
+    EXPECT_EQ(to_es_json(*batched->mapping()), to_es_json(*single->mapping()));
+    for (const char* field : {"tag", "msg", "f3"}) {
+      for (const char* value : {"t1", "t4", "word7", "new"}) {
+        Query q(MatchQuery{field, std::string(value)});
+        EXPECT_EQ(*batched->count(q), *single->count(q)) << field << " " << value;
+      }
+    }
+    EXPECT_EQ(*batched->count(std::nullopt), *single->count(std::nullopt));
+  }
+}
+
+TEST(ParseAheadTest, RingHandsOutEveryResultInOrder) {
+  Mapping mapping;
+  ParseAhead::Parsers parsers;
+  std::vector<std::string> sources, ids;
+  for (int i = 0; i < 1000; ++i) {
+    sources.push_back(i % 100 == 7 ? "[1]" : R"({"i": )" + std::to_string(i) + "}");
+    ids.push_back("id" + std::to_string(i));
+  }
+  {
+    ParseAhead ahead(
+        sources.size(), [&](size_t i) { return std::string_view(sources[i]); },
+        [&](size_t i) { return std::string_view(ids[i]); }, mapping, parsers);
+    for (int i = 0; i < 1000; ++i) {
+      auto doc = ahead.next();
+      ASSERT_EQ(doc.ok(), i % 100 != 7) << i;
+      if (!doc) continue;
+      EXPECT_EQ((*doc)->id, ids[i]);
+      ASSERT_EQ((*doc)->fields().size(), 1u);
+      EXPECT_EQ((*doc)->fields()[0].ints.at(0), i);
+    }
+    EXPECT_FALSE(ahead.next().ok());  // past the end: an error, not a hang
+  }
+  // Abandoned after a few documents: the destructor stops the producer.
+  ParseAhead early(
+      sources.size(), [&](size_t i) { return std::string_view(sources[i]); },
+      [&](size_t i) { return std::string_view(ids[i]); }, mapping, parsers);
+  ASSERT_TRUE(early.next().ok());
+}
+
+}  // namespace
+}  // namespace comptoir::engine
