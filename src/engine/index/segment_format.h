@@ -6,7 +6,10 @@
 //   footer (32 bytes) = u64 meta_offset | u64 meta_length | u32 crc32c(meta) | u32 0 | "CMPTEND1"
 //
 // Sections, located by offsets in meta, per field:
-//   terms      u32 n | u32 offsets[n+1] (into the blob) | blob: sorted terms, back to back
+//   terms      u32 n | u32 offsets[n+1] (into the blob) | blob: sorted terms, back to back;
+//              or, when the field meta says "terms_codec": "blocks" (large dictionaries,
+//              "terms_bytes" long), front-coded zstd blocks: see term_blocks.h. Segments
+//              without the key (all those written before it existed) are plain.
 //   postings   u64 entry[n+1] (absolute offsets; bit 63 set = one doc inline: freq << 32 | doc);
 //              entry = u32 card | u32 kind | u32 frozen_len | u32 0 |
 //              kind 0: u32 docs[card]; kind 1: pad to 32 | frozen roaring | then, text only,

@@ -158,9 +158,7 @@ void merge_column_field(SegmentWriter& w, const std::string& name, const FieldSh
   w.add_field(std::move(m));
 }
 
-}  // namespace
-
-Result<std::string> merge_segments(const std::vector<MergeInput>& in) {
+Result<std::string> merge_unchecked(const std::vector<MergeInput>& in) {
   std::vector<std::vector<uint32_t>> remap(in.size());
   uint32_t n_docs = 0;
   for (size_t s = 0; s < in.size(); ++s) {
@@ -214,6 +212,18 @@ Result<std::string> merge_segments(const std::vector<MergeInput>& in) {
   if (stored.doc_count() != n_docs)
     return Error::corruption("merge: stored documents do not match doc counts");
   return w.finish(n_docs, stored);
+}
+
+}  // namespace
+
+// Merges run on the index's background thread: a term dictionary block that fails its
+// checks (SegmentCorruption, from the reader's accessors) fails the merge, not the process.
+Result<std::string> merge_segments(const std::vector<MergeInput>& in) {
+  try {
+    return merge_unchecked(in);
+  } catch (const SegmentCorruption& e) {
+    return Error::corruption(std::string("merge: ") + e.what());
+  }
 }
 
 }  // namespace comptoir::engine

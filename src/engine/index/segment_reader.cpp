@@ -1,6 +1,7 @@
 // SegmentReader: opens a segment's footer and meta, then reads sections in place.
 #include "engine/index/segment_reader.h"
 
+#include <bit>
 #include <boost/json.hpp>
 #include <cstdlib>
 
@@ -47,13 +48,30 @@ std::shared_ptr<SegmentData> SegmentData::from_string(std::string_view bytes) {
   return std::make_shared<HeapSegmentData>(bytes);
 }
 
+FieldReader::Dictionary FieldReader::decode_all() const {
+  std::call_once(decoded_->once, [this] {
+    blocks_->decode_all(decoded_->bytes, decoded_->starts);
+    static_assert(std::endian::native == std::endian::little, "starts are read as u32 LE");
+  });
+  return {reinterpret_cast<const char*>(decoded_->starts.data()), decoded_->bytes.data()};
+}
+
 std::optional<uint32_t> FieldReader::find(std::string_view t) const {
+  if (blocks_ != nullptr) {
+    bool equal = false;
+    uint32_t i = blocks_->lower_bound(t, &equal);
+    return equal ? std::optional<uint32_t>(i) : std::nullopt;
+  }
   uint32_t i = lower_bound(t);
   if (i < n_terms_ && term(i) == t) return i;
   return std::nullopt;
 }
 
 uint32_t FieldReader::lower_bound(std::string_view t) const {
+  if (blocks_ != nullptr) {
+    bool equal = false;
+    return blocks_->lower_bound(t, &equal);
+  }
   uint32_t lo = 0, hi = n_terms_;
   while (lo < hi) {
     uint32_t mid = lo + (hi - lo) / 2;
@@ -196,10 +214,27 @@ Result<std::shared_ptr<const SegmentReader>> SegmentReader::open(
     f.sum_ttf = u64(fo, "sum_ttf");
     f.sum_df = u64(fo, "sum_df");
     if (fo.contains("terms")) {
-      const char* t = b + u64(fo, "terms");
-      f.n_terms_ = load_le<uint32_t>(t);
-      f.term_offsets_ = t + 4;
-      f.blob_ = b + u64(fo, "blob");
+      const uint64_t terms_off = u64(fo, "terms");
+      const json::value* codec = fo.if_contains("terms_codec");
+      if (codec == nullptr) {  // plain: u32 n | u32 offsets[n + 1] | blob
+        const char* t = b + terms_off;
+        f.n_terms_ = load_le<uint32_t>(t);
+        f.term_offsets_ = t + 4;
+        f.blob_ = b + u64(fo, "blob");
+      } else if (codec->is_string() && codec->get_string() == "blocks") {
+        const uint64_t len = u64(fo, "terms_bytes");
+        if (terms_off > n || len > n - terms_off)
+          return Error::corruption("term dictionary of " + f.name + " out of bounds");
+        auto blocks = TermBlocks::open(b + terms_off, len);
+        if (!blocks) return Error::corruption(f.name + ": " + blocks.error().message);
+        if (blocks->term_count() != u64(fo, "n_terms"))
+          return Error::corruption(f.name + ": term count does not match the meta");
+        f.n_terms_ = blocks->term_count();
+        f.blocks_ = std::make_shared<const TermBlocks>(*blocks);
+        f.decoded_ = std::make_shared<FieldReader::DecodedTerms>();
+      } else {
+        return Error::corruption(f.name + ": unknown term dictionary codec");
+      }
       f.postings_ = b + u64(fo, "postings");
       const json::value* uq = fo.if_contains("unique");
       f.unique_ = uq && uq->is_bool() && uq->get_bool();

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/index/segment_format.h"
+#include "engine/index/term_blocks.h"
 #include "engine/query/bitmap.h"
 #include "engine/schema/field_type.h"
 #include "engine/store/stored_fields.h"
@@ -58,21 +59,27 @@ class FieldReader {
   std::optional<int64_t> min_int, max_int;
   std::optional<double> min_double, max_double;
 
-  // Term dictionary (text, keyword, _id).
+  // Term dictionary (text, keyword, _id). A block-compressed dictionary (term_blocks.h)
+  // answers find() and lower_bound() from one block; term(), term_bytes(), term_start(),
+  // term_at() and lowered_terms() decode it whole on first use into a buffer the reader
+  // keeps, so their views live as long as the reader. A block failing its checks raises
+  // SegmentCorruption.
   uint32_t term_count() const { return n_terms_; }
   std::string_view term(uint32_t i) const {
-    uint32_t a = load_le<uint32_t>(term_offsets_ + 4 * i),
-             b = load_le<uint32_t>(term_offsets_ + 4 * (i + 1));
-    return std::string_view(blob_ + a, b - a);
+    const Dictionary d = dictionary();
+    uint32_t a = load_le<uint32_t>(d.offsets + 4 * i),
+             b = load_le<uint32_t>(d.offsets + 4 * (i + 1));
+    return std::string_view(d.blob + a, b - a);
   }
   std::optional<uint32_t> find(std::string_view t) const;
   uint32_t lower_bound(std::string_view t) const;  // first term >= t
   // Every term back to back in dictionary order: term i spans
   // [term_start(i), term_start(i + 1)) of these bytes.
   std::string_view term_bytes() const {
-    return n_terms_ == 0 ? std::string_view() : std::string_view(blob_, term_start(n_terms_));
+    return n_terms_ == 0 ? std::string_view()
+                         : std::string_view(dictionary().blob, term_start(n_terms_));
   }
-  uint32_t term_start(uint32_t i) const { return load_le<uint32_t>(term_offsets_ + 4 * i); }
+  uint32_t term_start(uint32_t i) const { return load_le<uint32_t>(dictionary().offsets + 4 * i); }
   // The term whose bytes hold `offset` (< term_bytes().size()).
   uint32_t term_at(uint32_t offset) const;
   // term_bytes() with ASCII letters lowered, computed on first use (thread-safe).
@@ -150,6 +157,24 @@ class FieldReader {
     LoweredTerms value;
   };
   std::shared_ptr<LoweredCache> lowered_ = std::make_shared<LoweredCache>();
+  // Block-compressed dictionaries only: the blocks, and the whole dictionary once decoded.
+  struct DecodedTerms {
+    std::once_flag once;
+    std::string bytes;
+    std::vector<uint32_t> starts;
+  };
+  std::shared_ptr<const TermBlocks> blocks_;
+  std::shared_ptr<DecodedTerms> decoded_;
+
+  struct Dictionary {
+    const char* offsets;  // u32 starts[n + 1], little-endian
+    const char* blob;
+  };
+  Dictionary dictionary() const {
+    if (decoded_ == nullptr) return {term_offsets_, blob_};
+    return decode_all();
+  }
+  Dictionary decode_all() const;
 
   uint64_t raw_at(size_t i) const {
     switch (dv_width_) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "engine/index/term_blocks.h"
 #include "engine/query/bitmap.h"
 
 namespace comptoir::engine {
@@ -13,7 +14,7 @@ namespace {
 constexpr uint32_t kArrayPostingMax = 16;
 }
 
-SegmentWriter::SegmentWriter() : w_(bytes_) {
+SegmentWriter::SegmentWriter(SegmentWriterOptions options) : options_(options), w_(bytes_) {
   w_.put_bytes(kSegmentMagic, 8);
 }
 
@@ -23,15 +24,20 @@ void SegmentWriter::write_terms(json::object& m, const std::vector<std::string_v
   w_.align();
   m["terms"] = w_.offset();
   m["n_terms"] = n;
-  w_.put<uint32_t>(n);
-  uint64_t blob = 0;
-  for (uint32_t i = 0; i < n; ++i) {
+  if (options_.compress_terms && write_term_blocks(w_, terms)) {
+    m["terms_codec"] = "blocks";
+    m["terms_bytes"] = w_.offset() - m["terms"].to_number<uint64_t>();
+  } else {
+    w_.put<uint32_t>(n);
+    uint64_t blob = 0;
+    for (uint32_t i = 0; i < n; ++i) {
+      w_.put<uint32_t>(static_cast<uint32_t>(blob));
+      blob += terms[i].size();
+    }
     w_.put<uint32_t>(static_cast<uint32_t>(blob));
-    blob += terms[i].size();
+    m["blob"] = w_.offset();
+    for (uint32_t i = 0; i < n; ++i) w_.put_bytes(terms[i]);
   }
-  w_.put<uint32_t>(static_cast<uint32_t>(blob));
-  m["blob"] = w_.offset();
-  for (uint32_t i = 0; i < n; ++i) w_.put_bytes(terms[i]);
   // Gather postings once: unique fields (every term in one doc) get the compact form.
   std::vector<uint8_t> no_freqs;
   std::vector<std::vector<uint32_t>> all_docs(n);

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "engine/dsl/dsl_error.h"
+#include "engine/index/term_blocks.h"
 
 namespace comptoir::engine {
 
@@ -226,8 +227,15 @@ Result<json::object> run_aggregations(
   });
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t k = next++; k < order.size(); k = next++)
-      status[order[k]] = collect_over_matches(*all[order[k]], indices, matches, now_ms);
+    for (size_t k = next++; k < order.size(); k = next++) {
+      // The helper thread must not let an exception escape (a corrupt term dictionary
+      // block raises SegmentCorruption): it becomes this aggregator's status.
+      try {
+        status[order[k]] = collect_over_matches(*all[order[k]], indices, matches, now_ms);
+      } catch (const SegmentCorruption& e) {
+        status[order[k]] = Error::corruption(e.what());
+      }
+    }
   };
   if (parallel) {
     std::thread helper(work);
