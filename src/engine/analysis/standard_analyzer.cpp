@@ -54,16 +54,32 @@ constexpr std::array<uint8_t, 128> make_ascii_classes() {
 }
 constexpr std::array<uint8_t, 128> kAsciiClass = make_ascii_classes();
 
-inline bool is_word_class(uint8_t c) {
+constexpr bool is_word_class(uint8_t c) {
   return c == kLetter || c == kDigit || c == kExtendNum;
 }
+
+// Per byte: bit 0 = a word character (letter, digit, '_'), bit 1 = a letter or digit.
+constexpr std::array<uint8_t, 128> make_word_flags() {
+  std::array<uint8_t, 128> t{};
+  for (size_t c = 0; c < 128; ++c) {
+    if (is_word_class(kAsciiClass[c])) t[c] = 1;
+    if (kAsciiClass[c] == kLetter || kAsciiClass[c] == kDigit) t[c] |= 2;
+  }
+  return t;
+}
+constexpr std::array<uint8_t, 128> kWordFlags = make_word_flags();
 
 void emit_ascii(std::string_view word, TokenBuffer& out) {
   std::string& arena = out.arena();
   for (size_t off = 0; off < word.size(); off += kMaxTokenLength) {
-    std::string_view chunk = word.substr(off, kMaxTokenLength);
-    size_t start = arena.size();
-    for (char ch : chunk) arena.push_back(ch >= 'A' && ch <= 'Z' ? char(ch + 32) : ch);
+    const std::string_view chunk = word.substr(off, kMaxTokenLength);
+    const size_t start = arena.size();
+    arena.resize(start + chunk.size());
+    char* dst = arena.data() + start;
+    for (size_t i = 0; i < chunk.size(); ++i) {
+      const auto ch = static_cast<unsigned char>(chunk[i]);
+      dst[i] = static_cast<char>(ch | (static_cast<unsigned>(ch - 'A') < 26u ? 0x20 : 0));
+    }
     out.finish_token(start);
   }
 }
@@ -159,39 +175,29 @@ std::vector<std::string> StandardAnalyzer::tokens(std::string_view text) {
 
 void StandardAnalyzer::analyze_ascii(std::string_view t, TokenBuffer& out) {
   const size_t n = t.size();
-  auto cls = [&](size_t i) { return kAsciiClass[static_cast<uint8_t>(t[i]) & 0x7F]; };
+  const auto flags = [&](size_t i) { return kWordFlags[static_cast<uint8_t>(t[i]) & 0x7F]; };
+  const auto cls = [&](size_t i) { return kAsciiClass[static_cast<uint8_t>(t[i]) & 0x7F]; };
   size_t i = 0;
   while (i < n) {
-    if (!is_word_class(cls(i))) {
-      ++i;
-      continue;
-    }
-    size_t start = i;
-    bool has_alnum = false;
-    size_t end;
+    while (i < n && (flags(i) & 1) == 0) ++i;
+    if (i == n) break;
+    const size_t start = i;
+    uint8_t seen = 0;  // the flags of the word's characters, or-ed
     for (;;) {
-      uint8_t c = cls(i);
-      if (c != kExtendNum) has_alnum = true;
-      size_t j = i + 1;
-      if (j < n && is_word_class(cls(j))) {
-        i = j;
-        continue;
-      }
-      if (j + 1 < n) {
-        uint8_t m = cls(j), next = cls(j + 1);
-        // WB6/WB7: letter (MidLetter|MidNumLetQ) letter; WB11/WB12: digit (MidNum|MidNumLetQ)
-        // digit.
+      for (uint8_t f; i < n && ((f = flags(i)) & 1) != 0; ++i) seen |= f;
+      // t[i - 1] ends a run of word characters. WB6/WB7: letter (MidLetter|MidNumLetQ)
+      // letter; WB11/WB12: digit (MidNum|MidNumLetQ) digit: the word goes on.
+      if (i + 1 < n) {
+        const uint8_t c = cls(i - 1), m = cls(i), next = cls(i + 1);
         if ((c == kLetter && next == kLetter && (m == kMidLetter || m == kMidNumLet)) ||
             (c == kDigit && next == kDigit && (m == kMidNum || m == kMidNumLet))) {
-          i = j + 1;
+          ++i;
           continue;
         }
       }
-      end = j;
       break;
     }
-    if (has_alnum) emit_ascii(t.substr(start, end - start), out);
-    i = end;
+    if ((seen & 2) != 0) emit_ascii(t.substr(start, i - start), out);  // not only '_'
   }
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "engine/schema/mapping.h"
+#include "util/fast_hash.h"
 #include "util/result.h"
 
 namespace comptoir::engine {
@@ -64,15 +65,11 @@ class DocumentParser {
     bool is_object = false;
     std::vector<const FieldDef*> multi_fields;  // def's, as found in the mapping
   };
-  struct PathHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   const PathLookup& lookup(const Mapping& mapping, std::string_view path);
 
   simdjson::dom::parser parser_;
   ParsedDocument doc_;
-  std::unordered_map<std::string, PathLookup, PathHash, std::equal_to<>> lookups_;
+  std::unordered_map<std::string, PathLookup, FastStringHash, std::equal_to<>> lookups_;
   uint64_t lookups_version_ = 0;
 };
 

@@ -7,6 +7,7 @@
 
 #include "engine/index/segment_format.h"
 #include "engine/index/segment_writer.h"
+#include "util/fast_hash.h"
 
 namespace comptoir::engine {
 
@@ -25,7 +26,7 @@ class TermTable {
   TermTable() : slots_(1024, 0) {}
   // The id of `t`, adding it when new (inserted = true).
   uint32_t find_or_insert(std::string_view t, bool& inserted) {
-    const uint64_t h = std::hash<std::string_view>{}(t);
+    const uint64_t h = fast_hash(t);
     const size_t i = probe(t, h);
     inserted = slots_[i] == 0;
     if (!inserted) return id_of(slots_[i]);
@@ -37,7 +38,7 @@ class TermTable {
   }
   // The id of `t`, if present.
   std::optional<uint32_t> find(std::string_view t) const {
-    const size_t i = probe(t, std::hash<std::string_view>{}(t));
+    const size_t i = probe(t, fast_hash(t));
     if (slots_[i] == 0) return std::nullopt;
     return id_of(slots_[i]);
   }
@@ -214,6 +215,13 @@ SegmentBuilder::ColumnField& SegmentBuilder::column_field(const std::string& nam
   return *column_fields_.back();
 }
 
+SegmentBuilder::FieldSlot& SegmentBuilder::slot(size_t i, const std::string& name) {
+  if (i >= slots_.size()) slots_.resize(i + 1);
+  FieldSlot& s = slots_[i];
+  if (s.name != name) s = FieldSlot{name, nullptr, nullptr};
+  return s;
+}
+
 std::optional<uint32_t> SegmentBuilder::find_id(std::string_view id) const {
   auto it = term_index_.find("_id");
   if (it == term_index_.end()) return std::nullopt;
@@ -229,18 +237,23 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
   ++doc_count_;
   memory_bytes_ += doc.source.size() + doc.id.size() + 64;
   {
-    TermField& idf = term_field("_id", false);
+    if (id_field_ == nullptr) id_field_ = &term_field("_id", false);
+    TermField& idf = *id_field_;
     idf.doc_values = false;
     uint32_t t = idf.term_id(doc.id);
     idf.docs[t].push_back(d);
     idf.last_doc[t] = d;
     idf.exists_docs.push_back(d);
   }
-  for (const ParsedField& f : doc.fields()) {
+  const auto fields = doc.fields();
+  for (size_t fi = 0; fi < fields.size(); ++fi) {
+    const ParsedField& f = fields[fi];
     switch (storage_kind(f.type)) {
       case StorageKind::kText: {
         if (f.strings.empty()) break;
-        TermField& tf = term_field(f.name, true);
+        FieldSlot& s = slot(fi, f.name);
+        if (s.term == nullptr) s.term = &term_field(f.name, true);
+        TermField& tf = *s.term;
         uint32_t length = 0;
         for (std::string_view value : f.strings) {
           tokens_.clear();
@@ -265,7 +278,9 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
       }
       case StorageKind::kKeyword: {
         if (f.strings.empty()) break;
-        TermField& kf = term_field(f.name, false);
+        FieldSlot& s = slot(fi, f.name);
+        if (s.term == nullptr) s.term = &term_field(f.name, false);
+        TermField& kf = *s.term;
         kf.type = f.type;
         for (std::string_view value : f.strings) {
           uint32_t t = kf.term_id(value);
@@ -281,7 +296,9 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
       }
       case StorageKind::kInt64: {
         if (f.ints.empty()) break;
-        ColumnField& c = column_field(f.name, false, f.type);
+        FieldSlot& s = slot(fi, f.name);
+        if (s.column == nullptr) s.column = &column_field(f.name, false, f.type);
+        ColumnField& c = *s.column;
         const size_t first = c.ints.size();
         c.ints.insert(c.ints.end(), f.ints.begin(), f.ints.end());
         c.docs.insert(c.docs.end(), f.ints.size(), d);
@@ -291,7 +308,9 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
       }
       case StorageKind::kDouble: {
         if (f.doubles.empty()) break;
-        ColumnField& c = column_field(f.name, true, f.type);
+        FieldSlot& s = slot(fi, f.name);
+        if (s.column == nullptr) s.column = &column_field(f.name, true, f.type);
+        ColumnField& c = *s.column;
         const size_t first = c.doubles.size();
         c.doubles.insert(c.doubles.end(), f.doubles.begin(), f.doubles.end());
         c.docs.insert(c.docs.end(), f.doubles.size(), d);
@@ -385,6 +404,8 @@ std::string SegmentBuilder::finish() {
   column_fields_.clear();
   term_index_.clear();
   column_index_.clear();
+  slots_.clear();
+  id_field_ = nullptr;
   doc_count_ = 0;
   memory_bytes_ = 0;
   return bytes;

@@ -39,10 +39,20 @@ class SegmentBuilder {
   struct ColumnField;
   TermField& term_field(const std::string& name, bool text);
   ColumnField& column_field(const std::string& name, bool is_double, FieldType type);
+  // The fields of the i-th ParsedField of the last documents: documents repeat the same
+  // fields in the same order, so a name compare replaces a hash lookup.
+  struct FieldSlot {
+    std::string name;
+    TermField* term = nullptr;
+    ColumnField* column = nullptr;
+  };
+  FieldSlot& slot(size_t i, const std::string& name);
 
   std::vector<std::unique_ptr<TermField>> term_fields_;
   std::vector<std::unique_ptr<ColumnField>> column_fields_;
   std::unordered_map<std::string, size_t> term_index_, column_index_;
+  std::vector<FieldSlot> slots_;
+  TermField* id_field_ = nullptr;
   StoredFieldsWriter stored_;
   uint32_t doc_count_ = 0;
   TokenBuffer tokens_;
