@@ -5,23 +5,31 @@
 
 namespace comptoir::engine {
 
-namespace {
+void ParseAhead::Counter::raise(size_t v) {
+  value.store(v, std::memory_order_seq_cst);
+  if (v >= wanted.load(std::memory_order_seq_cst)) {
+    std::lock_guard lock(mu);  // the sleeper is either before its check or in wait()
+    cv.notify_one();
+  }
+}
 
-// Waits until `value` differs from `seen`: a short spin (the other thread usually
-// answers within a document's time), then a futex wait.
-size_t wait_change(const std::atomic<size_t>& value, size_t seen) {
-  for (int spin = 0; spin < 256; ++spin) {
+size_t ParseAhead::Counter::wait_at_least(size_t target) {
+  // About a document's time of spinning (a pause is ~40-140 cycles), then sleep: on
+  // two busy cores a long spin takes the other threads' time.
+  for (int spin = 0; spin < 64; ++spin) {
     const size_t now = value.load(std::memory_order_acquire);
-    if (now != seen) return now;
+    if (now >= target) return now;
 #if defined(__x86_64__)
     __builtin_ia32_pause();
 #endif
   }
-  value.wait(seen, std::memory_order_acquire);
-  return value.load(std::memory_order_acquire);
+  std::unique_lock lock(mu);
+  wanted.store(target, std::memory_order_seq_cst);
+  size_t now;
+  while ((now = value.load(std::memory_order_seq_cst)) < target) cv.wait(lock);
+  wanted.store(SIZE_MAX, std::memory_order_relaxed);
+  return now;
 }
-
-}  // namespace
 
 ParseAhead::ParseAhead(size_t count, std::function<std::string_view(size_t)> source,
                        std::function<std::string_view(size_t)> id, Mapping& mapping,
@@ -38,8 +46,7 @@ ParseAhead::ParseAhead(size_t count, std::function<std::string_view(size_t)> sou
 
 ParseAhead::~ParseAhead() {
   stop_.store(true, std::memory_order_release);
-  done_.store(count_ + kRing, std::memory_order_release);  // wakes a producer short of room
-  done_.notify_all();
+  done_.raise(count_ + kRing);  // wakes a producer short of room
   worker_.join();
 }
 
@@ -47,12 +54,13 @@ void ParseAhead::run() {
   size_t done = 0;
   for (size_t i = 0; i < count_; ++i) {
     // Room for document i: the caller is done with the one kRing before it.
-    while (i >= done + kRing) done = wait_change(done_, done);
+    // When the ring is full, wait until half of it is free: one wake-up per kRing / 2
+    // documents rather than one per document.
+    if (i >= done + kRing) done = done_.wait_at_least(i + 1 - kRing / 2);
     if (stop_.load(std::memory_order_acquire)) return;
     const size_t slot = i % kRing;
     slots_[slot] = parsers_[slot]->parse(source_(i), id_(i), mapping_);
-    parsed_.store(i + 1, std::memory_order_release);
-    parsed_.notify_one();
+    parsed_.raise(i + 1);
   }
 }
 
@@ -60,12 +68,8 @@ Result<const ParsedDocument*> ParseAhead::next() {
   const size_t i = handed_;
   if (i >= count_) return Error::internal("ParseAhead: no document left");
   // Asking for document i means the caller is done with every earlier one.
-  if (i > 0) {
-    done_.store(i, std::memory_order_release);
-    done_.notify_one();
-  }
-  size_t parsed = parsed_.load(std::memory_order_acquire);
-  while (parsed <= i) parsed = wait_change(parsed_, parsed);
+  if (i > 0) done_.raise(i);
+  if (parsed_.value.load(std::memory_order_acquire) <= i) parsed_.wait_at_least(i + 1);
   handed_ = i + 1;
   return std::move(slots_[i % kRing]);
 }

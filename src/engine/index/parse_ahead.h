@@ -10,8 +10,10 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -47,8 +49,19 @@ class ParseAhead {
   Mapping& mapping_;
   Parsers& parsers_;
   std::vector<Result<const ParsedDocument*>> slots_;
-  std::atomic<size_t> parsed_{0};  // documents whose result is in their slot
-  std::atomic<size_t> done_{0};    // documents the caller is done with (slots free)
+  // A counter one thread raises and the other waits on: a short spin, then a sleep on a
+  // condition variable; raising costs a system call only when the other side sleeps
+  // and the value reached what it waits for.
+  struct Counter {
+    std::atomic<size_t> value{0};
+    std::atomic<size_t> wanted{SIZE_MAX};  // what a sleeper waits for, SIZE_MAX: none
+    std::mutex mu;
+    std::condition_variable cv;
+    void raise(size_t v);
+    size_t wait_at_least(size_t target);  // the value once it is >= target
+  };
+  Counter parsed_;  // documents whose result is in their slot
+  Counter done_;    // documents the caller is done with (their slots are free)
   std::atomic<bool> stop_{false};
   size_t handed_ = 0;  // next() calls so far (the caller's thread only)
   std::thread worker_;
