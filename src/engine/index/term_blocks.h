@@ -47,7 +47,11 @@ class TermBlocks {
   // Plain dictionaries below this size are left alone: the keyword fields with a few
   // hundred values (Level, Service) keep their zero-decode reads.
   static constexpr uint64_t kMinBlobBytes = 64 * 1024;
-  static constexpr size_t kBlockBytes = 4096;  // raw term bytes per block, about
+  // Raw term bytes per block, about: on the 1M-document bench, 2 KiB blocks answer a
+  // Message.keyword term query in 59-75 us against 130-160 us for 4 KiB ones, for the same
+  // size (the shared zstd dictionary keeps small blocks compressing well); 1 KiB is 5%
+  // bigger and no faster.
+  static constexpr size_t kBlockBytes = 2048;
   static constexpr uint32_t kMaxBlockTerms = 128;
 
   // Checks the header and block index against the `size` bytes at `p` (no block decoded).
