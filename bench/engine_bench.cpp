@@ -21,6 +21,7 @@
 #include "engine/analysis/standard_analyzer.h"
 #include "engine/dsl/search_request.h"
 #include "engine/index/index.h"
+#include "engine/index/segment_writer.h"
 #include "engine/schema/date_format.h"
 #include "log_generator.h"
 #include "scenarios.h"
@@ -135,6 +136,12 @@ int run_engine_bench(int argc, char** argv) {
               {"segments", (*idx)->stats().segments},
               {"goal_seconds", 1.0}});
   const std::string mid = format_date_iso(start_ts + docs / 2 * step_ms);
+  // One whole message of the first document: a term of Message.keyword, the largest
+  // dictionary (nearly one term per document), found in one segment, absent from the others.
+  const std::string first_message = [&] {
+    LogGenerator gen(42);
+    return std::string(json::parse(gen.next(start_ts)).at("Message").as_string());
+  }();
   const std::vector<std::pair<std::string, std::string>> queries = {
       {"full_text_term", R"({"query":{"match":{"Message":"timeout"}}})"},
       {"substring_wildcard", R"({"query":{"wildcard":{"Message":"*imeo*"}}})"},
@@ -144,6 +151,7 @@ int run_engine_bench(int argc, char** argv) {
        R"({"size":25,"sort":[{"@timestamp":"desc"}],"query":{"range":{"@timestamp":{"gte":")" +
            mid + R"(","lt":"now"}}}})"},
       {"page_400", R"({"from":9975,"size":25,"sort":[{"@timestamp":"desc"}]})"},
+      {"keyword_term", R"({"query":{"term":{"Message.keyword":")" + first_message + R"("}}})"},
   };
   for (const auto& [name, body] : queries) {
     if (!only_query.empty() && name != only_query) continue;
@@ -216,7 +224,7 @@ BENCHMARK(BM_AnalyzerIcu);
 
 void BM_BulkInMemory(benchmark::State& state) {
   LogGenerator gen(7);
-  std::vector<BulkItem> batch(1000);
+  std::vector<BulkItem> batch(static_cast<size_t>(state.range(0)));
   for (size_t i = 0; i < batch.size(); ++i) batch[i].source = gen.next(1766448000000 + int64_t(i));
   IndexSettings s;
   s.refresh_interval = std::chrono::milliseconds(0);
@@ -228,7 +236,34 @@ void BM_BulkInMemory(benchmark::State& state) {
   }
   state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(batch.size()));
 }
-BENCHMARK(BM_BulkInMemory);
+BENCHMARK(BM_BulkInMemory)->Arg(1000)->Arg(10000);
+
+// The dictionary of a keyword field with one value per document (Message.keyword, range(0)
+// documents), written plain (range(1) == 0) or block-compressed: the cost compression adds to
+// a refresh (SegmentBuilder::finish) of that many documents.
+void BM_WriteMessageTerms(benchmark::State& state) {
+  LogGenerator gen(11);
+  std::vector<std::string> messages;
+  for (int64_t i = 0; i < state.range(0); ++i)
+    messages.emplace_back(json::parse(gen.next(1766448000000 + i)).at("Message").as_string());
+  std::sort(messages.begin(), messages.end());
+  messages.erase(std::unique(messages.begin(), messages.end()), messages.end());
+  const std::vector<std::string_view> terms(messages.begin(), messages.end());
+  size_t bytes = 0;
+  for (auto _ : state) {
+    SegmentWriter w(SegmentWriterOptions{.compress_terms = state.range(1) != 0});
+    json::object m;
+    w.write_terms(m, terms, false,
+                  [](uint32_t t, std::vector<uint32_t>& docs, auto&) { docs.assign(1, t); });
+    w.add_field(std::move(m));
+    StoredFieldsWriter stored;
+    bytes = w.finish(0, stored).size();
+    benchmark::DoNotOptimize(bytes);
+  }
+  state.counters["bytes_per_term"] = double(bytes) / double(terms.size());
+  state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(terms.size()));
+}
+BENCHMARK(BM_WriteMessageTerms)->ArgsProduct({{10000, 100000}, {0, 1}});
 
 }  // namespace comptoir::engine::bench
 
