@@ -27,10 +27,16 @@ struct DocumentParser::Ctx {
   // The document's entry for `def`, reusing a slot (and its capacity) of an earlier one.
   ParsedField& field(const FieldDef& def) {
     for (size_t i = 0; i < doc.count_; ++i)
-      if (doc.fields_[i].name == def.name) return doc.fields_[i];
+      if (doc.fields_[i].def == &def) return doc.fields_[i];
+    // A field this document adds may have moved (pending grows): known by its name.
+    if (!pending.empty()) {
+      for (size_t i = 0; i < doc.count_; ++i)
+        if (doc.fields_[i].name == def.name) return doc.fields_[i];
+    }
     if (doc.count_ == doc.fields_.size()) doc.fields_.emplace_back();
     ParsedField& f = doc.fields_[doc.count_++];
     f.name = def.name;
+    f.def = &def;
     f.type = def.type;
     f.strings.clear();
     f.ints.clear();
@@ -95,8 +101,11 @@ const DocumentParser::PathLookup& DocumentParser::lookup(const Mapping& mapping,
   constexpr size_t kMaxPaths = 4096;  // documents with ever new keys: start over
   if (lookups_version_ != mapping.version() || lookups_.size() >= kMaxPaths) {
     lookups_.clear();
+    recent_.clear();
     lookups_version_ = mapping.version();
   }
+  const size_t n = lookups_in_doc_++;
+  if (n < recent_.size() && recent_[n].path == path) return *recent_[n].lookup;
   auto it = lookups_.find(path);
   if (it == lookups_.end()) {
     PathLookup l{mapping.find(path), mapping.is_object(path), {}};
@@ -105,6 +114,9 @@ const DocumentParser::PathLookup& DocumentParser::lookup(const Mapping& mapping,
         if (const FieldDef* sd = mapping.find(sub)) l.multi_fields.push_back(sd);
     it = lookups_.emplace(std::string(path), std::move(l)).first;
   }
+  if (n >= recent_.size()) recent_.resize(n + 1);
+  recent_[n].path.assign(path);
+  recent_[n].lookup = &it->second;
   return it->second;
 }
 
@@ -122,6 +134,7 @@ Result<const ParsedDocument*> DocumentParser::parse(std::string_view source, std
   doc_.source = source;
   doc_.count_ = 0;
   doc_.owned_.clear();
+  lookups_in_doc_ = 0;
   Ctx ctx{mapping, id, {}, doc_, *this};
   simdjson::dom::object obj;
   if (root.get_object().get(obj))
@@ -134,22 +147,27 @@ Result<const ParsedDocument*> DocumentParser::parse(std::string_view source, std
   return &doc_;
 }
 
-Status DocumentParser::walk_object(Ctx& ctx, simdjson::dom::object obj, const std::string& prefix) {
+Status DocumentParser::walk_object(Ctx& ctx, simdjson::dom::object obj, std::string_view prefix) {
+  std::string nested;  // prefix + key, for objects inside the document
   for (auto kv : obj) {
-    std::string path = prefix;
-    path.append(kv.key);
+    std::string_view path = kv.key;
+    if (!prefix.empty()) {
+      nested.assign(prefix);
+      nested.append(kv.key);
+      path = nested;
+    }
     if (path.empty() || kv.key.empty())
       return dsl_error("document_parsing_exception", "field name cannot be an empty string");
     if (path == "_id" || path == "_index" || path == "_source")
-      return dsl_error(
-          "document_parsing_exception",
-          "Field [" + path + "] is a metadata field and cannot be added inside a document.");
+      return dsl_error("document_parsing_exception",
+                       "Field [" + std::string(path) +
+                           "] is a metadata field and cannot be added inside a document.");
     COMPTOIR_TRY(add_value(ctx, path, kv.value));
   }
   return {};
 }
 
-Status DocumentParser::add_value(Ctx& ctx, const std::string& path, simdjson::dom::element v) {
+Status DocumentParser::add_value(Ctx& ctx, std::string_view path, simdjson::dom::element v) {
   using T = simdjson::dom::element_type;
   switch (v.type()) {
     case T::NULL_VALUE:
@@ -165,7 +183,7 @@ Status DocumentParser::add_value(Ctx& ctx, const std::string& path, simdjson::do
         return parse_error(path, f->type, ctx.id, v, "object value");
       simdjson::dom::object obj;
       if (v.get_object().get(obj)) return {};
-      return walk_object(ctx, obj, path + ".");
+      return walk_object(ctx, obj, std::string(path) + ".");
     }
     default:
       break;
@@ -173,9 +191,9 @@ Status DocumentParser::add_value(Ctx& ctx, const std::string& path, simdjson::do
   // The mapping's answers for this path, copied out (later lookups may reset the cache).
   const PathLookup& known = lookup(ctx.mapping, path);
   if (known.is_object)
-    return dsl_error("document_parsing_exception", "object mapping for [" + path +
-                                                       "] tried to parse field [" + path +
-                                                       "] as object, but found a concrete value");
+    return dsl_error("document_parsing_exception",
+                     "object mapping for [" + std::string(path) + "] tried to parse field [" +
+                         std::string(path) + "] as object, but found a concrete value");
   const FieldDef* def = known.def;
   const std::vector<const FieldDef*>* known_subs = def ? &known.multi_fields : nullptr;
   if (def == nullptr) def = ctx.find(path);  // added by this document
@@ -188,10 +206,11 @@ Status DocumentParser::add_value(Ctx& ctx, const std::string& path, simdjson::do
     std::string_view s =
         v.type() == T::STRING ? std::string_view(v.get_string().value_unsafe()) : "";
     // A dotted prefix that is already a leaf field cannot become an object.
-    for (size_t dot = path.find('.'); dot != std::string::npos; dot = path.find('.', dot + 1)) {
+    for (size_t dot = path.find('.'); dot != std::string_view::npos;
+         dot = path.find('.', dot + 1)) {
       if (const FieldDef* leaf = ctx.find(path.substr(0, dot)); leaf && leaf->parent.empty())
         return dsl_error("document_parsing_exception",
-                         "Could not dynamically add mapping for field [" + path +
+                         "Could not dynamically add mapping for field [" + std::string(path) +
                              "]. Existing mapping for [" + leaf->name +
                              "] must be of type object but found [" +
                              std::string(field_type_name(leaf->type)) + "].");

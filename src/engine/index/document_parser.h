@@ -24,6 +24,7 @@ namespace comptoir::engine {
 
 struct ParsedField {
   std::string name;
+  const void* def = nullptr;  // the parser's identity of the field (its FieldDef)
   FieldType type = FieldType::kKeyword;
   std::vector<std::string_view> strings;  // text and keyword values
   std::vector<int64_t> ints;              // long, integer, date (epoch ms), boolean (0/1)
@@ -54,8 +55,8 @@ class DocumentParser {
 
  private:
   struct Ctx;
-  Status walk_object(Ctx& ctx, simdjson::dom::object obj, const std::string& prefix);
-  Status add_value(Ctx& ctx, const std::string& path, simdjson::dom::element v);
+  Status walk_object(Ctx& ctx, simdjson::dom::object obj, std::string_view prefix);
+  Status add_value(Ctx& ctx, std::string_view path, simdjson::dom::element v);
 
   // The mapping's answers for a path (its field, whether it is an object), cached while
   // the mapping keeps its version: documents repeat the same few paths, and a lookup in
@@ -66,6 +67,14 @@ class DocumentParser {
     std::vector<const FieldDef*> multi_fields;  // def's, as found in the mapping
   };
   const PathLookup& lookup(const Mapping& mapping, std::string_view path);
+  // The n-th lookup of the last documents, by position: documents repeat the same keys
+  // in the same order, so one compare usually replaces the hash lookup.
+  struct RecentLookup {
+    std::string path;
+    const PathLookup* lookup = nullptr;
+  };
+  std::vector<RecentLookup> recent_;
+  size_t lookups_in_doc_ = 0;
 
   simdjson::dom::parser parser_;
   ParsedDocument doc_;
