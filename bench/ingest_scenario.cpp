@@ -199,7 +199,10 @@ int run_ingest_scenario(int argc, char** argv) {
   app.add_option("--parse-mib", parse_mib, "size of each parser input");
   app.add_flag("--no-upload", skip_upload, "parser throughput only");
   CLI11_PARSE(app, argc, argv);
-  init_logging(LogFormat::kText, "warn");  // access log and upload info lines off stdout
+  // Access log and upload info lines (with their phases) go to stderr; COMPTOIR_LOG_LEVEL
+  // =info shows them.
+  const char* level = std::getenv("COMPTOIR_LOG_LEVEL");
+  init_logging(LogFormat::kText, level != nullptr ? level : "warn");
 
   const auto parse_bytes = static_cast<size_t>(parse_mib * kMiB);
   measure_parse("csv_logs", "csv", generate_csv_logs(parse_bytes), "logs.csv", runs);
