@@ -146,7 +146,9 @@ class Index {
   bool delete_existing_locked(std::string_view id);
   bool exists_locked(std::string_view id) const;
   Status apply_index_locked(std::string_view id, std::string_view source, BulkItemResult* result);
-  Status refresh_locked();
+  // `compress_terms`: see SegmentWriterOptions; a refresh a caller waits for (bulk with
+  // refresh) writes plain dictionaries, the merges compress them later.
+  Status refresh_locked(bool compress_terms = true);
   Status flush_locked();
   // One merge: picked under the write lock, merged and written without it, swapped in
   // under it again. false when there was nothing to merge. Callers hold merge_mu_.

@@ -325,9 +325,9 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
   return d;
 }
 
-std::string SegmentBuilder::finish() {
+std::string SegmentBuilder::finish(SegmentWriterOptions options) {
   const uint32_t n_docs = doc_count();
-  SegmentWriter w;
+  SegmentWriter w(options);
   for (const auto& fp : term_fields_) {
     TermField& f = *fp;
     json::object m;

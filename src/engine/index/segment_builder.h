@@ -11,6 +11,7 @@
 
 #include "engine/analysis/standard_analyzer.h"
 #include "engine/index/document_parser.h"
+#include "engine/index/segment_writer.h"
 #include "engine/query/bitmap.h"
 #include "engine/store/stored_fields.h"
 
@@ -32,7 +33,7 @@ class SegmentBuilder {
   std::optional<uint32_t> find_id(std::string_view id) const;
 
   // Serialises the segment. The builder is left empty.
-  std::string finish();
+  std::string finish(SegmentWriterOptions options = {});
 
  private:
   struct TermField;
