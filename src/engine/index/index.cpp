@@ -173,9 +173,10 @@ void Index::background_loop() {
     if (stop_) break;
     lock.unlock();
     {
+      std::lock_guard rl(refresh_mu_);
+      Status s = refresh_in_background();
       std::lock_guard wl(write_mu_);
-      Status s = refresh_locked();
-      size_t unflushed = builder_.memory_bytes();
+      size_t unflushed = builder_->memory_bytes();
       for (const auto& seg : segs_)
         if (!seg.persisted) unflushed += seg.reader->byte_size();
       if (s.ok() && dir_ &&
@@ -234,6 +235,7 @@ Status Index::close() {
   merge_cv_.notify_all();
   if (bg_.joinable()) bg_.join();
   if (merger_.joinable()) merger_.join();
+  std::lock_guard refreshing(refresh_mu_);
   std::lock_guard wl(write_mu_);
   if (dir_ && !failed_) return flush_locked();
   return {};
@@ -257,7 +259,7 @@ std::string Index::generate_id() {
 }
 
 bool Index::exists_locked(std::string_view id) const {
-  if (auto d = builder_.find_id(id); d && !builder_deleted_.contains(*d)) return true;
+  if (auto d = builder_->find_id(id); d && !builder_deleted_.contains(*d)) return true;
   for (auto it = segs_.rbegin(); it != segs_.rend(); ++it) {
     if (auto d = it->reader->find_id(id); d && !it->deleted->contains(*d)) return true;
   }
@@ -265,7 +267,7 @@ bool Index::exists_locked(std::string_view id) const {
 }
 
 bool Index::delete_existing_locked(std::string_view id) {
-  if (auto d = builder_.find_id(id); d && !builder_deleted_.contains(*d)) {
+  if (auto d = builder_->find_id(id); d && !builder_deleted_.contains(*d)) {
     builder_deleted_.add(*d);
     dirty_ = true;
     return true;
@@ -286,7 +288,7 @@ Status Index::apply_index_locked(std::string_view id, std::string_view source,
   auto doc = parser_.parse(source, id, mapping_);
   if (!doc) return doc.error();
   bool existed = delete_existing_locked(id);
-  builder_.add(**doc);
+  builder_->add(**doc);
   dirty_ = true;
   if (result != nullptr) {
     result->result = existed ? "updated" : "created";
@@ -302,6 +304,13 @@ Status Index::check_writable() const {
 }
 
 Result<BulkResult> Index::bulk(std::span<const BulkItem> items, bool refresh) {
+  // Appends of documents with generated ids run beside a background refresh; writes
+  // that look documents up by id (or refresh) wait for it.
+  const bool append_only = std::all_of(items.begin(), items.end(), [](const BulkItem& item) {
+    return item.op != BulkOp::kDelete && (!item.id || item.id->empty());
+  });
+  std::unique_lock refreshing(refresh_mu_, std::defer_lock);
+  if (!append_only || refresh) refreshing.lock();
   std::lock_guard lock(write_mu_);
   COMPTOIR_TRY(check_writable());
   BulkResult out;
@@ -357,7 +366,7 @@ Result<BulkResult> Index::bulk(std::span<const BulkItem> items, bool refresh) {
       continue;
     }
     bool existed = !generated && delete_existing_locked(r.id);
-    builder_.add(**doc);
+    builder_->add(**doc);
     dirty_ = true;
     if (dir_) wal_.append(WalRecord{WalRecord::kIndex, r.id, item.source});
     r.result = existed ? "updated" : "created";
@@ -406,7 +415,7 @@ void Index::append_parsed_ahead_locked(std::span<const BulkItem> items, BulkResu
       r.error = doc.error();
       continue;
     }
-    builder_.add(**doc);
+    builder_->add(**doc);
     dirty_ = true;
     if (dir_) wal_.append(WalRecord{WalRecord::kIndex, r.id, items[i].source});
     r.result = "created";
@@ -416,6 +425,7 @@ void Index::append_parsed_ahead_locked(std::span<const BulkItem> items, BulkResu
 }
 
 Result<size_t> Index::map_source_only(std::span<const std::string> fields) {
+  std::lock_guard refreshing(refresh_mu_);
   std::lock_guard lock(write_mu_);
   COMPTOIR_TRY(check_writable());
   size_t added = 0;
@@ -456,6 +466,7 @@ Result<bool> Index::delete_doc(std::string_view id) {
 }
 
 Result<int64_t> Index::delete_by_query(const Query& query, const SearchOptions& options) {
+  std::lock_guard refreshing(refresh_mu_);
   std::lock_guard lock(write_mu_);
   COMPTOIR_TRY(check_writable());
   COMPTOIR_TRY(refresh_locked());
@@ -497,26 +508,57 @@ Result<int64_t> Index::delete_by_query(const Query& query, const SearchOptions& 
 }
 
 Status Index::refresh() {
+  std::lock_guard refreshing(refresh_mu_);
   std::lock_guard lock(write_mu_);
   return refresh_locked();
 }
 
 Status Index::refresh_locked(bool compress_terms) {
-  if (!builder_.empty()) {
-    std::string bytes = builder_.finish(SegmentWriterOptions{.compress_terms = compress_terms});
+  if (!builder_->empty()) {
+    std::string bytes = builder_->finish(SegmentWriterOptions{.compress_terms = compress_terms});
     auto reader = SegmentReader::open(SegmentData::from_string(bytes));
     if (!reader) return reader.error();
-    Seg s;
-    s.id = next_segment_++;
-    s.reader = *reader;
-    s.deleted = std::make_shared<Bitmap>(std::move(builder_deleted_));
-    s.deleted_version = 1;
-    builder_deleted_ = Bitmap();
-    segs_.push_back(std::move(s));
-    dirty_ = true;
+    install_locked(*reader, std::exchange(builder_deleted_, Bitmap()));
   }
   if (dirty_) publish_locked();
   dirty_ = false;
+  return {};
+}
+
+void Index::install_locked(std::shared_ptr<const SegmentReader> reader, Bitmap deleted) {
+  Seg s;
+  s.id = next_segment_++;
+  s.reader = std::move(reader);
+  s.deleted = std::make_shared<Bitmap>(std::move(deleted));
+  s.deleted_version = 1;
+  segs_.push_back(std::move(s));
+  dirty_ = true;
+}
+
+// The background refresh: the in-memory segment is frozen under the write lock and
+// built without it, so writers go on meanwhile. Only appends of documents with
+// generated ids take the write lock without refresh_mu_ (they never look into the
+// frozen documents); every other write waits for the refresh (see bulk()).
+Status Index::refresh_in_background() {
+  std::unique_ptr<SegmentBuilder> frozen;
+  Bitmap frozen_deleted;
+  {
+    std::lock_guard lock(write_mu_);
+    if (builder_->empty() || !check_writable().ok()) return refresh_locked();
+    frozen = std::exchange(builder_, std::make_unique<SegmentBuilder>());
+    frozen_deleted = std::exchange(builder_deleted_, Bitmap());
+  }
+  std::string bytes = frozen->finish();
+  auto reader = SegmentReader::open(SegmentData::from_string(bytes));
+  std::lock_guard lock(write_mu_);
+  if (!reader) {
+    // Nothing is lost (the documents are in the WAL), but nothing may be acknowledged
+    // as searchable or flushed past this point either.
+    failed_ = reader.error();
+    return reader.error();
+  }
+  install_locked(*reader, std::move(frozen_deleted));
+  publish_locked();
   return {};
 }
 
@@ -544,6 +586,7 @@ void Index::publish_locked() {
 }
 
 Status Index::flush() {
+  std::lock_guard refreshing(refresh_mu_);
   std::lock_guard lock(write_mu_);
   COMPTOIR_TRY(check_writable());
   return flush_locked();
@@ -676,6 +719,7 @@ Result<bool> Index::merge_once(bool force) {
   std::vector<MergeInput> inputs;
   Seg out;
   {
+    std::lock_guard refreshing(refresh_mu_);  // it may flush: no frozen segment then
     std::lock_guard lock(write_mu_);
     COMPTOIR_TRY(check_writable());
     std::vector<size_t> group = pick_merge_locked(force);
@@ -707,6 +751,7 @@ Result<bool> Index::merge_once(bool force) {
   // Swap in, under the lock. Only merges remove segments (one at a time), so the inputs
   // are still there, still neighbours. Docs deleted meanwhile are deleted in the merged
   // segment too: its docs are the inputs' live docs (as of the pick) in order.
+  std::lock_guard refreshing(refresh_mu_);
   std::lock_guard lock(write_mu_);
   auto first =
       std::find_if(segs_.begin(), segs_.end(), [&](const Seg& s) { return s.id == ids.front(); });

@@ -149,6 +149,9 @@ class Index {
   // `compress_terms`: see SegmentWriterOptions; a refresh a caller waits for (bulk with
   // refresh) writes plain dictionaries, the merges compress them later.
   Status refresh_locked(bool compress_terms = true);
+  // Builds the in-memory segment without holding write_mu_; the caller holds refresh_mu_.
+  Status refresh_in_background();
+  void install_locked(std::shared_ptr<const SegmentReader> reader, Bitmap deleted);
   Status flush_locked();
   // One merge: picked under the write lock, merged and written without it, swapped in
   // under it again. false when there was nothing to merge. Callers hold merge_mu_.
@@ -168,12 +171,15 @@ class Index {
   std::optional<std::filesystem::path> dir_;
   IndexSettings settings_;
 
+  // Held (before write_mu_) by everything that refreshes or looks documents up by id:
+  // a background refresh holds it while it builds a frozen segment outside write_mu_.
+  std::mutex refresh_mu_;
   mutable std::mutex write_mu_;
   Mapping mapping_;
   size_t mapping_fields_ = 0;
   DocumentParser parser_;
   std::vector<std::unique_ptr<DocumentParser>> ahead_parsers_;  // ParseAhead's ring
-  SegmentBuilder builder_;
+  std::unique_ptr<SegmentBuilder> builder_ = std::make_unique<SegmentBuilder>();
   Bitmap builder_deleted_;
   std::vector<Seg> segs_;
   uint64_t next_segment_ = 1;

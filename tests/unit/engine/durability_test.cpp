@@ -346,6 +346,88 @@ TEST(IndexDurabilityTest, BackgroundRefreshAndMerge) {
 // Merges run outside the write lock: documents indexed, updated and deleted while
 // segments merge are all there after the merge, once, in their latest version, and
 // still after a reopen (the deletes made during a merge reach the merged segment).
+// Background refreshes build their segment outside the write lock: appends (generated
+// ids, large and small batches) go on meanwhile, while updates and deletes by id wait for
+// the refresh. Every appended document, and the latest version of every updated one, is
+// there afterwards, and after a reopen.
+TEST(IndexDurabilityTest, WritesDuringBackgroundRefreshesAreKept) {
+  TempDir dir;
+  IndexSettings s;
+  s.refresh_interval = std::chrono::milliseconds(1);
+  s.merge_factor = 3;
+  s.flush_threshold_bytes = 256 << 10;  // flushes (and WAL rotations) happen too
+  auto idx = Index::create("bgrefresh", dir.path(), Mapping{}, s);
+  ASSERT_TRUE(idx.ok());
+  std::atomic<int> appended{0};
+  std::thread appender([&] {
+    std::mt19937 rng(5);
+    for (int round = 0; round < 40; ++round) {
+      const size_t n = round % 4 == 0 ? Index::kParseAheadMin + rng() % 300 : 1 + rng() % 40;
+      std::vector<BulkItem> batch(n);
+      for (auto& item : batch) item.source = R"({"g":1,"text":"appended document"})";
+      auto r = (*idx)->bulk(batch);
+      ASSERT_TRUE(r.ok());
+      ASSERT_FALSE(r->errors);
+      appended += static_cast<int>(n);
+    }
+  });
+  std::map<int, int> version;
+  std::mt19937 rng(13);
+  int next = 0;
+  for (int round = 0; round < 60; ++round) {
+    std::vector<BulkItem> batch;
+    for (int k = 0; k < 20; ++k) {
+      BulkItem item;
+      const int pick = static_cast<int>(rng() % 10);
+      if (pick < 3 && !version.empty()) {
+        auto it = version.begin();
+        std::advance(it, rng() % version.size());
+        item.id = "u" + std::to_string(it->first);
+        item.source = R"({"u":)" + std::to_string(it->first) + R"(,"v":)" +
+                      std::to_string(++it->second) + "}";
+      } else if (pick < 5 && !version.empty()) {
+        auto it = version.begin();
+        std::advance(it, rng() % version.size());
+        item.op = BulkOp::kDelete;
+        item.id = "u" + std::to_string(it->first);
+        version.erase(it);
+      } else {
+        item.id = "u" + std::to_string(next);
+        item.source = R"({"u":)" + std::to_string(next) + R"(,"v":0})";
+        version[next++] = 0;
+      }
+      batch.push_back(std::move(item));
+    }
+    auto r = (*idx)->bulk(batch);
+    ASSERT_TRUE(r.ok());
+    ASSERT_FALSE(r->errors);
+  }
+  appender.join();
+  ASSERT_TRUE((*idx)->refresh().ok());
+  auto check = [&](Index& index) {
+    EXPECT_EQ(*index.count(Query(ExistsQuery{"g"})), appended.load());
+    EXPECT_EQ(*index.count(Query(ExistsQuery{"u"})), static_cast<int64_t>(version.size()));
+    for (int i = 0; i < next; ++i) {
+      auto got = index.get_source("u" + std::to_string(i));
+      ASSERT_TRUE(got.ok());
+      auto it = version.find(i);
+      if (it == version.end()) {
+        EXPECT_FALSE(got->has_value()) << i;
+      } else {
+        ASSERT_TRUE(got->has_value()) << i;
+        EXPECT_NE((*got)->find(R"("v":)" + std::to_string(it->second) + "}"), std::string::npos)
+            << i << " " << **got;
+      }
+    }
+  };
+  check(**idx);
+  ASSERT_TRUE((*idx)->close().ok());
+  idx->reset();
+  auto reopened = Index::open("bgrefresh", dir.path(), manual());
+  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+  check(**reopened);
+}
+
 TEST(IndexDurabilityTest, WritesDuringMergesAreKept) {
   TempDir dir;
   IndexSettings s = manual();
