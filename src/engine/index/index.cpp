@@ -697,18 +697,35 @@ std::vector<size_t> Index::pick_merge_locked(bool force) const {
   }
   // Only neighbours merge: segments keep the order documents arrived in, so a
   // time-ordered stream stays sorted by time inside every segment (the sorted column
-  // fast paths of sorts, search_after and date histograms rely on it).
-  std::vector<int> tiers;
+  // fast paths of sorts, search_after and date histograms rely on it). Levels as in
+  // Lucene's LogMergePolicy: a segment's level is log_factor(live docs); from the
+  // oldest segment on, the run up to the last segment within 0.75 of the highest level
+  // left is one level, and merge_factor neighbours in it merge. (Whole-number tiers
+  // would keep 50k- and 150k-doc refresh segments, neighbours of different tiers,
+  // from ever merging.)
+  constexpr double kLevelSpan = 0.75;
+  std::vector<double> levels;
+  std::vector<uint64_t> live;
   for (const auto& seg : segs_) {
-    uint64_t live = seg.reader->doc_count() - seg.deleted->cardinality();
-    tiers.push_back(
-        live == 0 ? 0 : static_cast<int>(std::log(double(live)) / std::log(double(factor))));
+    live.push_back(seg.reader->doc_count() - seg.deleted->cardinality());
+    levels.push_back(live.back() == 0 ? 0.0
+                                      : std::log(double(live.back())) / std::log(double(factor)));
   }
-  for (size_t start = 0; start + factor <= segs_.size() && group.empty(); ++start) {
-    bool same = true;
-    for (size_t k = 1; k < factor && same; ++k) same = tiers[start + k] == tiers[start];
-    if (!same) continue;
-    for (size_t k = 0; k < factor; ++k) group.push_back(start + k);
+  for (size_t start = 0; start < levels.size();) {
+    const double top =
+        *std::max_element(levels.begin() + static_cast<std::ptrdiff_t>(start), levels.end());
+    size_t end = levels.size();  // one past the last segment of this level
+    while (end > start + 1 && levels[end - 1] < top - kLevelSpan) --end;
+    // The first window of merge_factor neighbours in this level whose merge stays
+    // within max_merge_docs (a merge builds its segment in memory).
+    for (size_t w = start; w + factor <= end; ++w) {
+      uint64_t docs = 0;
+      for (size_t k = 0; k < factor; ++k) docs += live[w + k];
+      if (docs > settings_.max_merge_docs) continue;
+      for (size_t k = 0; k < factor; ++k) group.push_back(w + k);
+      return group;
+    }
+    start = end;
   }
   return group;
 }

@@ -34,6 +34,7 @@ struct IndexSettings {
   bool sync = true;                                  // fsync the WAL and commits
   size_t flush_threshold_bytes = 64 << 20;           // unflushed bytes that trigger a flush
   size_t merge_factor = 10;                          // segments per tier before a merge
+  uint64_t max_merge_docs = 1'500'000;               // background merges stay below this
   bool background_merge = true;
 };
 

@@ -428,6 +428,30 @@ TEST(IndexDurabilityTest, WritesDuringBackgroundRefreshesAreKept) {
   check(**reopened);
 }
 
+// Merge levels span 0.75 of log_factor(docs), as Lucene's LogMergePolicy: neighbours of
+// 50 and 150 docs (whole-number tiers 3 and 4 in base 3) still merge, and no merge goes
+// past max_merge_docs.
+TEST(IndexDurabilityTest, MergeLevelsToleranceAndCap) {
+  IndexSettings s = manual();
+  s.merge_factor = 3;
+  s.max_merge_docs = 400;
+  auto idx = Index::create_in_memory("levels", Mapping{}, s);
+  ASSERT_TRUE(idx.ok());
+  int total = 0;
+  for (int round = 0; round < 12; ++round) {
+    std::vector<BulkItem> batch(round % 2 == 0 ? 50 : 150);
+    for (auto& item : batch) item.source = R"({"n":1})";
+    ASSERT_TRUE((*idx)->bulk(batch, true).ok());
+    total += static_cast<int>(batch.size());
+  }
+  EXPECT_EQ((*idx)->stats().segments, 12u);
+  ASSERT_TRUE((*idx)->merge(false).ok());
+  const auto snap = (*idx)->snapshot();
+  EXPECT_LT(snap->segments.size(), 12u);
+  for (const auto& seg : snap->segments) EXPECT_LE(seg.reader->doc_count(), 400u);
+  EXPECT_EQ(*(*idx)->count(std::nullopt), total);
+}
+
 TEST(IndexDurabilityTest, WritesDuringMergesAreKept) {
   TempDir dir;
   IndexSettings s = manual();
