@@ -498,7 +498,7 @@ class Collector {
       // A single term: walk its postings with their frequencies in step (no rank lookups);
       // scores of frequency 1 come from a table by norm. Ranked by score alone, a doc
       // that does not beat the k-th best (ties go to the earlier doc, already held) is
-      // only counted in max_score.
+      // skipped: it cannot raise max_score either (the k-th best is already counted).
       const bool has_deletes = !seg.deleted->empty();
       const bool by_score_only = sorts.size() == 1 && primary.type == ResolvedSort::kScore &&
                                  primary.desc && after_.empty() && k_ > 0;
@@ -509,10 +509,7 @@ class Collector {
         if (has_deletes && seg.deleted->contains(doc)) return true;
         const uint32_t tf = node.postings.freq_at(at);
         const float s = tf == 1 ? tf1[node.field->norm(doc)] : node.term_score(doc, tf);
-        if (by_score_only && heap_.size() >= k_ && s <= worst().score) {
-          max_score_ = std::max(max_score_, s);  // the heap is full: has_max_ is set
-          return true;
-        }
+        if (by_score_only && heap_.size() >= k_ && s <= worst().score) return true;
         term_score = s;
         return visit(doc);
       });
