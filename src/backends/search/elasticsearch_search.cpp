@@ -210,7 +210,7 @@ Status ElasticsearchSearch::map_source_only(std::string_view index,
     if (name.empty() || name.find_first_of(".,*") != std::string::npos || name.starts_with('_'))
       continue;
     if (properties != nullptr && properties->contains(name)) continue;
-    additions[name] = json::object{{"type", "text"}, {"index", false}};
+    additions[name] = json::object{{"type", "object"}, {"enabled", false}};
   }
   if (additions.empty()) return {};
   const std::string body = json::serialize(json::object{{"properties", std::move(additions)}});

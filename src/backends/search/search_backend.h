@@ -48,7 +48,7 @@ class SearchBackend {
   virtual Status ensure_index(std::string_view index, const boost::json::value& mapping) = 0;
 
   // Maps those of `fields` (plain names, no dots) that `index` does not map yet as
-  // unindexed text ({"type": "text", "index": false}): kept in _source, not searchable.
+  // disabled objects ({"type": "object", "enabled": false}): kept in _source, not searchable.
   // Ingestion uses it for original fields whose values a canonical field carries, so
   // they are not indexed twice. Fields already mapped are left as they are.
   virtual Status map_source_only(std::string_view index, std::span<const std::string> fields) = 0;

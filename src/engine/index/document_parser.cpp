@@ -108,7 +108,7 @@ const DocumentParser::PathLookup& DocumentParser::lookup(const Mapping& mapping,
   if (n < recent_.size() && recent_[n].path == path) return *recent_[n].lookup;
   auto it = lookups_.find(path);
   if (it == lookups_.end()) {
-    PathLookup l{mapping.find(path), mapping.is_object(path), {}};
+    PathLookup l{mapping.find(path), mapping.is_object(path), mapping.is_disabled(path), {}};
     if (l.def != nullptr)
       for (const std::string& sub : l.def->multi_fields)
         if (const FieldDef* sd = mapping.find(sub)) l.multi_fields.push_back(sd);
@@ -169,6 +169,8 @@ Status DocumentParser::walk_object(Ctx& ctx, simdjson::dom::object obj, std::str
 
 Status DocumentParser::add_value(Ctx& ctx, std::string_view path, simdjson::dom::element v) {
   using T = simdjson::dom::element_type;
+  // A disabled object's content, whatever its type, stays in _source only.
+  if (ctx.mapping.has_disabled() && lookup(ctx.mapping, path).disabled) return {};
   switch (v.type()) {
     case T::NULL_VALUE:
       return {};

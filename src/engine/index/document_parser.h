@@ -64,6 +64,7 @@ class DocumentParser {
   struct PathLookup {
     const FieldDef* def = nullptr;
     bool is_object = false;
+    bool disabled = false;                      // under an object with "enabled": false: skipped
     std::vector<const FieldDef*> multi_fields;  // def's, as found in the mapping
   };
   const PathLookup& lookup(const Mapping& mapping, std::string_view path);

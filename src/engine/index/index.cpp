@@ -79,7 +79,7 @@ Result<std::unique_ptr<Index>> Index::open(std::string name, const fs::path& dir
 Status Index::init_new(const Mapping& mapping) {
   std::lock_guard lock(write_mu_);
   mapping_ = mapping;
-  mapping_fields_ = mapping_.fields().size();
+  mapping_fields_ = mapping_.fields().size() + mapping_.disabled().size();
   if (dir_) {
     generation_ = 1;
     wal_name_ = wal_file_name(generation_);
@@ -102,7 +102,7 @@ Status Index::init_existing() {
   auto mapping = parse_mapping(man.mapping);
   if (!mapping) return Error::corruption("manifest mapping: " + mapping.error().message);
   mapping_ = std::move(*mapping);
-  mapping_fields_ = mapping_.fields().size();
+  mapping_fields_ = mapping_.fields().size() + mapping_.disabled().size();
   generation_ = man.generation;
   next_segment_ = man.next_segment;
   for (const auto& ms : man.segments) {
@@ -431,12 +431,9 @@ Result<size_t> Index::map_source_only(std::span<const std::string> fields) {
   size_t added = 0;
   for (const std::string& name : fields) {
     if (name.empty() || name.find('.') != std::string::npos || name.starts_with('_')) continue;
-    if (mapping_.find(name) != nullptr || mapping_.is_object(name)) continue;
-    FieldDef def;
-    def.name = name;
-    def.type = FieldType::kText;
-    def.index = false;
-    COMPTOIR_TRY(mapping_.add(std::move(def)));
+    if (mapping_.find(name) != nullptr || mapping_.is_object(name) || mapping_.is_disabled(name))
+      continue;
+    mapping_.add_disabled(name);
     ++added;
   }
   if (added == 0) return added;
@@ -563,8 +560,10 @@ Status Index::refresh_in_background() {
 }
 
 void Index::publish_mapping_locked() {
-  if (published_mapping_ && mapping_.fields().size() == mapping_fields_) return;
-  mapping_fields_ = mapping_.fields().size();
+  if (published_mapping_ &&
+      mapping_.fields().size() + mapping_.disabled().size() == mapping_fields_)
+    return;
+  mapping_fields_ = mapping_.fields().size() + mapping_.disabled().size();
   auto m = std::make_shared<const Mapping>(mapping_);
   std::lock_guard lock(snap_mu_);
   published_mapping_ = std::move(m);

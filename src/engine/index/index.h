@@ -99,7 +99,7 @@ class Index {
   Result<int64_t> delete_by_query(const Query& query, const SearchOptions& options = {});
 
   // Maps each of `fields` the mapping does not know yet (plain names, no dots) as
-  // unindexed text ({"type": "text", "index": false}): values stay in _source, nothing
+  // disabled objects ({"type": "object", "enabled": false}): values stay in _source, nothing
   // is indexed. For fields whose values a canonical field already carries. Returns how
   // many were added; the mapping is durable when it returns.
   Result<size_t> map_source_only(std::span<const std::string> fields);

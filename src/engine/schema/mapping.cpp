@@ -84,6 +84,9 @@ uint64_t MappingVersion::next() {
 
 Status Mapping::add(FieldDef def) {
   version_.bump();
+  if (is_disabled(def.name))
+    return dsl_error("illegal_argument_exception", "can't merge a non object mapping [" + def.name +
+                                                       "] with a disabled object mapping");
   auto it = fields_.find(def.name);
   if (it != fields_.end()) {
     if (it->second.type != def.type)
@@ -110,6 +113,14 @@ Status Mapping::add(FieldDef def) {
   std::string name = def.name;
   fields_.emplace(std::move(name), std::move(def));
   return {};
+}
+
+bool Mapping::is_disabled(std::string_view path) const {
+  if (disabled_.empty()) return false;
+  if (disabled_.find(path) != disabled_.end()) return true;
+  for (size_t dot = path.find('.'); dot != std::string_view::npos; dot = path.find('.', dot + 1))
+    if (disabled_.find(path.substr(0, dot)) != disabled_.end()) return true;
+  return false;
 }
 
 namespace {
@@ -142,7 +153,11 @@ Status parse_field(const std::string& name, const json::object& spec, Mapping& m
                                                      "] declared on field [" + name + "]");
   def.type = *type;
   if (def.type == FieldType::kObject) {
-    m.add_object(name);
+    if (const auto* en = spec.if_contains("enabled"); en && en->is_bool() && !en->get_bool()) {
+      m.add_disabled(name);
+    } else {
+      m.add_object(name);
+    }
     return {};
   }
   if (const auto* ia = spec.if_contains("ignore_above"); ia && ia->is_number())
@@ -229,9 +244,8 @@ Result<Mapping> parse_mapping(const json::value& v) {
 
 json::value to_es_json(const Mapping& m) {
   json::object root;
-  for (const auto& [name, def] : m.fields()) {
-    if (!def.parent.empty()) continue;
-    // Walk/create the nested "properties" objects for the dotted path.
+  // Walk/create the nested "properties" objects for a dotted path; set its leaf.
+  auto put = [&](const std::string& name, json::value leaf) {
     json::object* props = &root;
     size_t start = 0;
     for (size_t dot = name.find('.'); dot != std::string::npos; dot = name.find('.', start)) {
@@ -243,8 +257,13 @@ json::value to_es_json(const Mapping& m) {
       props = &sub.get_object();
       start = dot + 1;
     }
-    (*props)[name.substr(start)] = field_json(m, def);
+    (*props)[name.substr(start)] = std::move(leaf);
+  };
+  for (const auto& [name, def] : m.fields()) {
+    if (def.parent.empty()) put(name, field_json(m, def));
   }
+  for (const std::string& name : m.disabled())
+    put(name, json::object{{"type", "object"}, {"enabled", false}});
   json::object out{{"properties", std::move(root)}};
   if (!m.dynamic) out["dynamic"] = false;
   if (!m.date_detection) out["date_detection"] = false;

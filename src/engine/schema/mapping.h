@@ -69,14 +69,27 @@ class Mapping {
   }
   uint64_t version() const { return version_.value(); }
 
+  // Disabled objects ({"type": "object", "enabled": false}): whatever a document holds
+  // at such a path (a value, an object, an array) stays in _source and is not parsed,
+  // mapped or indexed; queries see an unmapped field, as Elasticsearch's do.
+  void add_disabled(std::string path) {
+    disabled_.insert(std::move(path));
+    version_.bump();
+  }
+  bool has_disabled() const { return !disabled_.empty(); }
+  // `path` or one of its dotted prefixes is disabled.
+  bool is_disabled(std::string_view path) const;
+  const std::set<std::string, std::less<>>& disabled() const { return disabled_; }
+
   bool operator==(const Mapping& o) const {
-    return fields_ == o.fields_ && objects_ == o.objects_ && dynamic == o.dynamic &&
-           date_detection == o.date_detection;
+    return fields_ == o.fields_ && objects_ == o.objects_ && disabled_ == o.disabled_ &&
+           dynamic == o.dynamic && date_detection == o.date_detection;
   }
 
  private:
   std::map<std::string, FieldDef, std::less<>> fields_;
   std::set<std::string> objects_;
+  std::set<std::string, std::less<>> disabled_;
   MappingVersion version_;
 };
 

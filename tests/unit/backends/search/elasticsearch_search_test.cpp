@@ -124,8 +124,8 @@ TEST_F(ElasticsearchSearchTest, EnsureIndexCreatesWithTheMappingOnce) {
   EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument) << bad.error().message;
 }
 
-// Source-only fields: unmapped names become unindexed text; mapped ones, dotted and
-// reserved names are left alone; the values stay in _source.
+// Source-only fields: unmapped names become disabled objects; mapped ones, dotted and
+// reserved names are left alone; the values (of any type) stay in _source.
 TEST_F(ElasticsearchSearchTest, MapSourceOnlyAddsUnindexedTextForNewNames) {
   const std::string index = prefix_ + "logs-2025.01.03";
   ASSERT_TRUE(
@@ -134,13 +134,14 @@ TEST_F(ElasticsearchSearchTest, MapSourceOnlyAddsUnindexedTextForNewNames) {
   const std::vector<std::string> fields = {"level", "Level", "a.b", "_meta"};
   ASSERT_TRUE(backend_->map_source_only(index, fields).ok());
   EXPECT_TRUE(backend_->map_source_only(index, fields).ok());  // nothing new: no change
-  EXPECT_EQ(field_mapping(index, "level"), json::parse(R"({"type":"text","index":false})"));
+  EXPECT_EQ(field_mapping(index, "level").at("enabled"), false);
   EXPECT_EQ(field_mapping(index, "Level").at("type"), "keyword");
   EXPECT_TRUE(field_mapping(index, "a").is_null());
   auto bulk = backend_->bulk_index(
-      index, std::vector<std::string>{R"({"level":"WARN","Level":"WARNING"})", R"({"level":42})"});
+      index, std::vector<std::string>{R"({"level":"WARN","Level":"WARNING"})", R"({"level":42})",
+                                      R"({"level":{"a":[1,"x"]}})"});
   ASSERT_TRUE(bulk.ok()) << bulk.error().message;
-  EXPECT_EQ(bulk->indexed, 2u);
+  EXPECT_EQ(bulk->indexed, 3u);
   auto hits = backend_->search(index, request_of(R"({"query":{"term":{"Level":"WARNING"}}})"));
   ASSERT_TRUE(hits.ok()) << hits.error().message;
   ASSERT_EQ(hits->hits.size(), 1u);
