@@ -126,7 +126,7 @@ TEST_F(ElasticsearchSearchTest, EnsureIndexCreatesWithTheMappingOnce) {
 
 // Source-only fields: unmapped names become disabled objects; mapped ones, dotted and
 // reserved names are left alone; the values (of any type) stay in _source.
-TEST_F(ElasticsearchSearchTest, MapSourceOnlyAddsUnindexedTextForNewNames) {
+TEST_F(ElasticsearchSearchTest, MapSourceOnlyDisablesNewNames) {
   const std::string index = prefix_ + "logs-2025.01.03";
   ASSERT_TRUE(
       backend_->ensure_index(index, json::parse(R"({"properties":{"Level":{"type":"keyword"}}})"))
