@@ -169,8 +169,11 @@ Status DocumentParser::walk_object(Ctx& ctx, simdjson::dom::object obj, std::str
 
 Status DocumentParser::add_value(Ctx& ctx, std::string_view path, simdjson::dom::element v) {
   using T = simdjson::dom::element_type;
+  // The mapping's answers for this path, read before any other lookup (one may reset
+  // the cache).
+  const PathLookup& known = lookup(ctx.mapping, path);
   // A disabled object's content, whatever its type, stays in _source only.
-  if (ctx.mapping.has_disabled() && lookup(ctx.mapping, path).disabled) return {};
+  if (known.disabled) return {};
   switch (v.type()) {
     case T::NULL_VALUE:
       return {};
@@ -190,8 +193,6 @@ Status DocumentParser::add_value(Ctx& ctx, std::string_view path, simdjson::dom:
     default:
       break;
   }
-  // The mapping's answers for this path, copied out (later lookups may reset the cache).
-  const PathLookup& known = lookup(ctx.mapping, path);
   if (known.is_object)
     return dsl_error("document_parsing_exception",
                      "object mapping for [" + std::string(path) + "] tried to parse field [" +

@@ -79,7 +79,6 @@ Result<std::unique_ptr<Index>> Index::open(std::string name, const fs::path& dir
 Status Index::init_new(const Mapping& mapping) {
   std::lock_guard lock(write_mu_);
   mapping_ = mapping;
-  mapping_fields_ = mapping_.fields().size() + mapping_.disabled().size();
   if (dir_) {
     generation_ = 1;
     wal_name_ = wal_file_name(generation_);
@@ -102,7 +101,6 @@ Status Index::init_existing() {
   auto mapping = parse_mapping(man.mapping);
   if (!mapping) return Error::corruption("manifest mapping: " + mapping.error().message);
   mapping_ = std::move(*mapping);
-  mapping_fields_ = mapping_.fields().size() + mapping_.disabled().size();
   generation_ = man.generation;
   next_segment_ = man.next_segment;
   for (const auto& ms : man.segments) {
@@ -314,12 +312,7 @@ Result<BulkResult> Index::bulk(std::span<const BulkItem> items, bool refresh) {
   std::lock_guard lock(write_mu_);
   COMPTOIR_TRY(check_writable());
   BulkResult out;
-  if (items.size() >= kParseAheadMin &&
-      std::all_of(items.begin(), items.end(), [](const BulkItem& item) {
-        return item.op == BulkOp::kIndex && (!item.id || item.id->empty());
-      })) {
-    append_parsed_ahead_locked(items, out);
-  }
+  if (append_only && items.size() >= kParseAheadMin) append_parsed_ahead_locked(items, out);
   out.items.reserve(items.size());
   for (const BulkItem& item : items.subspan(out.items.size())) {
     BulkItemResult r;
@@ -403,7 +396,10 @@ Result<BulkResult> Index::bulk(std::span<const BulkItem> items, bool refresh) {
 // on a second thread ahead of the indexing (parse_ahead.h).
 void Index::append_parsed_ahead_locked(std::span<const BulkItem> items, BulkResult& out) {
   out.items.resize(items.size());
-  for (BulkItemResult& r : out.items) r.id = generate_id();
+  for (size_t i = 0; i < items.size(); ++i) {
+    out.items[i].op = items[i].op;
+    out.items[i].id = generate_id();
+  }
   ParseAhead ahead(
       items.size(), [&](size_t i) { return std::string_view(items[i].source); },
       [&](size_t i) { return std::string_view(out.items[i].id); }, mapping_, ahead_parsers_);
@@ -560,10 +556,8 @@ Status Index::refresh_in_background() {
 }
 
 void Index::publish_mapping_locked() {
-  if (published_mapping_ &&
-      mapping_.fields().size() + mapping_.disabled().size() == mapping_fields_)
-    return;
-  mapping_fields_ = mapping_.fields().size() + mapping_.disabled().size();
+  if (published_mapping_ && mapping_.version() == published_mapping_version_) return;
+  published_mapping_version_ = mapping_.version();
   auto m = std::make_shared<const Mapping>(mapping_);
   std::lock_guard lock(snap_mu_);
   published_mapping_ = std::move(m);

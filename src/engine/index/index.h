@@ -177,7 +177,7 @@ class Index {
   std::mutex refresh_mu_;
   mutable std::mutex write_mu_;
   Mapping mapping_;
-  size_t mapping_fields_ = 0;
+  uint64_t published_mapping_version_ = 0;  // mapping_.version() when last published
   DocumentParser parser_;
   std::vector<std::unique_ptr<DocumentParser>> ahead_parsers_;  // ParseAhead's ring
   std::unique_ptr<SegmentBuilder> builder_ = std::make_unique<SegmentBuilder>();

@@ -222,6 +222,19 @@ SegmentBuilder::FieldSlot& SegmentBuilder::slot(size_t i, const std::string& nam
   return s;
 }
 
+SegmentBuilder::TermField& SegmentBuilder::slot_term(size_t i, const std::string& name, bool text) {
+  FieldSlot& s = slot(i, name);
+  if (s.term == nullptr) s.term = &term_field(name, text);
+  return *s.term;
+}
+
+SegmentBuilder::ColumnField& SegmentBuilder::slot_column(size_t i, const std::string& name,
+                                                         bool is_double, FieldType type) {
+  FieldSlot& s = slot(i, name);
+  if (s.column == nullptr) s.column = &column_field(name, is_double, type);
+  return *s.column;
+}
+
 std::optional<uint32_t> SegmentBuilder::find_id(std::string_view id) const {
   auto it = term_index_.find("_id");
   if (it == term_index_.end()) return std::nullopt;
@@ -251,9 +264,7 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
     switch (storage_kind(f.type)) {
       case StorageKind::kText: {
         if (f.strings.empty()) break;
-        FieldSlot& s = slot(fi, f.name);
-        if (s.term == nullptr) s.term = &term_field(f.name, true);
-        TermField& tf = *s.term;
+        TermField& tf = slot_term(fi, f.name, true);
         uint32_t length = 0;
         for (std::string_view value : f.strings) {
           tokens_.clear();
@@ -278,9 +289,7 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
       }
       case StorageKind::kKeyword: {
         if (f.strings.empty()) break;
-        FieldSlot& s = slot(fi, f.name);
-        if (s.term == nullptr) s.term = &term_field(f.name, false);
-        TermField& kf = *s.term;
+        TermField& kf = slot_term(fi, f.name, false);
         kf.type = f.type;
         for (std::string_view value : f.strings) {
           uint32_t t = kf.term_id(value);
@@ -296,9 +305,7 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
       }
       case StorageKind::kInt64: {
         if (f.ints.empty()) break;
-        FieldSlot& s = slot(fi, f.name);
-        if (s.column == nullptr) s.column = &column_field(f.name, false, f.type);
-        ColumnField& c = *s.column;
+        ColumnField& c = slot_column(fi, f.name, false, f.type);
         const size_t first = c.ints.size();
         c.ints.insert(c.ints.end(), f.ints.begin(), f.ints.end());
         c.docs.insert(c.docs.end(), f.ints.size(), d);
@@ -308,9 +315,7 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
       }
       case StorageKind::kDouble: {
         if (f.doubles.empty()) break;
-        FieldSlot& s = slot(fi, f.name);
-        if (s.column == nullptr) s.column = &column_field(f.name, true, f.type);
-        ColumnField& c = *s.column;
+        ColumnField& c = slot_column(fi, f.name, true, f.type);
         const size_t first = c.doubles.size();
         c.doubles.insert(c.doubles.end(), f.doubles.begin(), f.doubles.end());
         c.docs.insert(c.docs.end(), f.doubles.size(), d);

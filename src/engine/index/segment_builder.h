@@ -48,6 +48,8 @@ class SegmentBuilder {
     ColumnField* column = nullptr;
   };
   FieldSlot& slot(size_t i, const std::string& name);
+  TermField& slot_term(size_t i, const std::string& name, bool text);
+  ColumnField& slot_column(size_t i, const std::string& name, bool is_double, FieldType type);
 
   std::vector<std::unique_ptr<TermField>> term_fields_;
   std::vector<std::unique_ptr<ColumnField>> column_fields_;

@@ -76,7 +76,6 @@ class Mapping {
     disabled_.insert(std::move(path));
     version_.bump();
   }
-  bool has_disabled() const { return !disabled_.empty(); }
   // `path` or one of its dotted prefixes is disabled.
   bool is_disabled(std::string_view path) const;
   const std::set<std::string, std::less<>>& disabled() const { return disabled_; }

@@ -60,6 +60,63 @@ std::vector<std::pair<int, std::string>> replay_all(const fs::path& p, uint64_t*
   return out;
 }
 
+// Documents written by id in random batches of new ones, updates and deletes, with the
+// latest version of each kept to check an index against.
+class VersionedDocs {
+ public:
+  VersionedDocs(std::string id_prefix, uint32_t seed) : prefix_(std::move(id_prefix)), rng_(seed) {}
+
+  static std::string source(int n, int v) {
+    return R"({"n":)" + std::to_string(n) + R"(,"v":)" + std::to_string(v) + "}";
+  }
+  // `size` items: updates and deletes of earlier documents (in tenths), else new ones.
+  std::vector<BulkItem> batch(int size, int update_tenths, int delete_tenths) {
+    std::vector<BulkItem> out;
+    for (int k = 0; k < size; ++k) {
+      BulkItem item;
+      const int pick = static_cast<int>(rng_() % 10);
+      if (pick < update_tenths + delete_tenths && !version_.empty()) {
+        auto it = version_.begin();
+        std::advance(it, rng_() % version_.size());
+        item.id = prefix_ + std::to_string(it->first);
+        if (pick < update_tenths) {
+          item.source = source(it->first, ++it->second);
+        } else {
+          item.op = BulkOp::kDelete;
+          version_.erase(it);
+        }
+      } else {
+        item.id = prefix_ + std::to_string(next_);
+        item.source = source(next_, 0);
+        version_[next_++] = 0;
+      }
+      out.push_back(std::move(item));
+    }
+    return out;
+  }
+  size_t live() const { return version_.size(); }
+  // Every live document in its latest version, every deleted one gone.
+  void expect_in(Index& index) const {
+    for (int i = 0; i < next_; ++i) {
+      auto got = index.get_source(prefix_ + std::to_string(i));
+      ASSERT_TRUE(got.ok());
+      auto it = version_.find(i);
+      if (it == version_.end()) {
+        EXPECT_FALSE(got->has_value()) << i;
+      } else {
+        ASSERT_TRUE(got->has_value()) << i;
+        EXPECT_EQ(**got, source(i, it->second)) << i;
+      }
+    }
+  }
+
+ private:
+  std::string prefix_;
+  std::mt19937 rng_;
+  std::map<int, int> version_;  // live doc -> its latest version
+  int next_ = 0;
+};
+
 TEST(IndexDurabilityTest, WalTornTailIsDropped) {
   TempDir dir;
   fs::path p = dir.path() / "wal.log";
@@ -344,9 +401,6 @@ TEST(IndexDurabilityTest, BackgroundRefreshAndMerge) {
   EXPECT_LT((*idx)->stats().segments, 6u);  // tiered merges kept the count down
 }
 
-// Merges run outside the write lock: documents indexed, updated and deleted while
-// segments merge are all there after the merge, once, in their latest version, and
-// still after a reopen (the deletes made during a merge reach the merged segment).
 // Background refreshes build their segment outside the write lock: appends (generated
 // ids, large and small batches) go on meanwhile, while updates and deletes by id wait for
 // the refresh. Every appended document, and the latest version of every updated one, is
@@ -372,34 +426,9 @@ TEST(IndexDurabilityTest, WritesDuringBackgroundRefreshesAreKept) {
       appended += static_cast<int>(n);
     }
   });
-  std::map<int, int> version;
-  std::mt19937 rng(13);
-  int next = 0;
+  VersionedDocs docs("u", 13);
   for (int round = 0; round < 60; ++round) {
-    std::vector<BulkItem> batch;
-    for (int k = 0; k < 20; ++k) {
-      BulkItem item;
-      const int pick = static_cast<int>(rng() % 10);
-      if (pick < 3 && !version.empty()) {
-        auto it = version.begin();
-        std::advance(it, rng() % version.size());
-        item.id = "u" + std::to_string(it->first);
-        item.source = R"({"u":)" + std::to_string(it->first) + R"(,"v":)" +
-                      std::to_string(++it->second) + "}";
-      } else if (pick < 5 && !version.empty()) {
-        auto it = version.begin();
-        std::advance(it, rng() % version.size());
-        item.op = BulkOp::kDelete;
-        item.id = "u" + std::to_string(it->first);
-        version.erase(it);
-      } else {
-        item.id = "u" + std::to_string(next);
-        item.source = R"({"u":)" + std::to_string(next) + R"(,"v":0})";
-        version[next++] = 0;
-      }
-      batch.push_back(std::move(item));
-    }
-    auto r = (*idx)->bulk(batch);
+    auto r = (*idx)->bulk(docs.batch(20, 3, 2));
     ASSERT_TRUE(r.ok());
     ASSERT_FALSE(r->errors);
   }
@@ -407,19 +436,8 @@ TEST(IndexDurabilityTest, WritesDuringBackgroundRefreshesAreKept) {
   ASSERT_TRUE((*idx)->refresh().ok());
   auto check = [&](Index& index) {
     EXPECT_EQ(*index.count(Query(ExistsQuery{"g"})), appended.load());
-    EXPECT_EQ(*index.count(Query(ExistsQuery{"u"})), static_cast<int64_t>(version.size()));
-    for (int i = 0; i < next; ++i) {
-      auto got = index.get_source("u" + std::to_string(i));
-      ASSERT_TRUE(got.ok());
-      auto it = version.find(i);
-      if (it == version.end()) {
-        EXPECT_FALSE(got->has_value()) << i;
-      } else {
-        ASSERT_TRUE(got->has_value()) << i;
-        EXPECT_NE((*got)->find(R"("v":)" + std::to_string(it->second) + "}"), std::string::npos)
-            << i << " " << **got;
-      }
-    }
+    EXPECT_EQ(*index.count(Query(ExistsQuery{"n"})), static_cast<int64_t>(docs.live()));
+    docs.expect_in(index);
   };
   check(**idx);
   ASSERT_TRUE((*idx)->close().ok());
@@ -453,6 +471,9 @@ TEST(IndexDurabilityTest, MergeLevelsToleranceAndCap) {
   EXPECT_EQ(*(*idx)->count(std::nullopt), total);
 }
 
+// Merges run outside the write lock: documents indexed, updated and deleted while
+// segments merge are all there after the merge, once, in their latest version, and
+// still after a reopen (the deletes made during a merge reach the merged segment).
 TEST(IndexDurabilityTest, WritesDuringMergesAreKept) {
   TempDir dir;
   IndexSettings s = manual();
@@ -467,36 +488,9 @@ TEST(IndexDurabilityTest, WritesDuringMergesAreKept) {
       ++merges;
     }
   });
-  std::map<int, int> version;  // live doc -> its latest version
-  std::mt19937 rng(11);
-  auto source = [](int i, int v) {
-    return R"({"i":)" + std::to_string(i) + R"(,"v":)" + std::to_string(v) + "}";
-  };
-  int next = 0;
+  VersionedDocs docs("", 11);
   for (int round = 0; round < 60; ++round) {
-    std::vector<BulkItem> batch;
-    for (int k = 0; k < 50; ++k) {
-      BulkItem item;
-      const int pick = static_cast<int>(rng() % 10);
-      if (pick < 2 && !version.empty()) {  // update an earlier doc
-        auto it = version.begin();
-        std::advance(it, rng() % version.size());
-        item.id = std::to_string(it->first);
-        item.source = source(it->first, ++it->second);
-      } else if (pick < 4 && !version.empty()) {  // delete one
-        auto it = version.begin();
-        std::advance(it, rng() % version.size());
-        item.op = BulkOp::kDelete;
-        item.id = std::to_string(it->first);
-        version.erase(it);
-      } else {
-        item.id = std::to_string(next);
-        item.source = source(next, 0);
-        version[next++] = 0;
-      }
-      batch.push_back(std::move(item));
-    }
-    auto r = (*idx)->bulk(batch);
+    auto r = (*idx)->bulk(docs.batch(50, 2, 2));
     ASSERT_TRUE(r.ok());
     ASSERT_FALSE(r->errors);
     ASSERT_TRUE((*idx)->refresh().ok());
@@ -509,18 +503,8 @@ TEST(IndexDurabilityTest, WritesDuringMergesAreKept) {
   EXPECT_GT(merges.load(), 0);
   ASSERT_TRUE((*idx)->merge(false).ok());
   auto check = [&](Index& index) {
-    EXPECT_EQ(*index.count(std::nullopt), static_cast<int64_t>(version.size()));
-    for (int i = 0; i < next; ++i) {
-      auto got = index.get_source(std::to_string(i));
-      ASSERT_TRUE(got.ok());
-      auto it = version.find(i);
-      if (it == version.end()) {
-        EXPECT_FALSE(got->has_value()) << i;
-      } else {
-        ASSERT_TRUE(got->has_value()) << i;
-        EXPECT_EQ(**got, source(i, it->second)) << i;
-      }
-    }
+    EXPECT_EQ(*index.count(std::nullopt), static_cast<int64_t>(docs.live()));
+    docs.expect_in(index);
   };
   check(**idx);
   ASSERT_TRUE((*idx)->close().ok());

@@ -38,6 +38,7 @@ std::vector<BulkItem> mixed_batch(size_t n, uint32_t seed) {
         break;
     }
     items[i].source = std::move(doc);
+    if (i % 5 == 0) items[i].op = BulkOp::kCreate;  // with a generated id: an append too
   }
   return items;
 }
@@ -56,6 +57,7 @@ TEST(ParseAheadTest, BulkAnswersAsOneByOne) {
       ASSERT_TRUE(one.ok());
       const BulkItemResult& a = r->items[i];
       const BulkItemResult& b = one->items[0];
+      EXPECT_EQ(a.op, b.op);
       EXPECT_EQ(a.status, b.status) << "seed " << seed << " item " << i;
       EXPECT_EQ(a.result, b.result);
       EXPECT_EQ(a.error.has_value(), b.error.has_value());
