@@ -191,8 +191,9 @@ class Index {
   std::vector<std::string> obsolete_files_;  // to delete after the next commit
   std::optional<Error> failed_;              // set when the WAL could not be made durable
   uint64_t seq_no_ = 0;
-  std::mt19937_64 rng_;
-  uint64_t id_counter_ = 0;
+  // generate_id()'s state (under write_mu_): the last ms and sequence given out.
+  uint64_t id_instance_bits_ = 0;
+  uint64_t id_last_ms_ = 0, id_sequence_ = 0;
 
   mutable std::mutex snap_mu_;
   SnapshotPtr snapshot_;

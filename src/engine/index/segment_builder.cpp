@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <charconv>
 
 #include "engine/index/segment_format.h"
 #include "engine/index/segment_writer.h"
+#include "engine/schema/date_format.h"
 #include "util/fast_hash.h"
 
 namespace comptoir::engine {
@@ -244,9 +246,48 @@ std::optional<uint32_t> SegmentBuilder::find_id(std::string_view id) const {
   return ids.last_doc[*t];  // the latest copy
 }
 
+std::string_view SegmentBuilder::stored_source(const ParsedDocument& doc) {
+  ref_values_.clear();
+  // Sized before any view into it is taken: the values view these strings.
+  if (ref_texts_.size() < doc.fields().size()) ref_texts_.resize(doc.fields().size());
+  size_t texts = 0;
+  for (const ParsedField& f : doc.fields()) {
+    switch (f.type) {
+      case FieldType::kKeyword:
+      case FieldType::kIp:
+        if (f.strings.size() == 1)
+          ref_values_.push_back({f.name, SourceRefKind::kKeyword, f.strings[0]});
+        break;
+      case FieldType::kDate:
+      case FieldType::kLong:
+      case FieldType::kInteger:
+      case FieldType::kShort:
+      case FieldType::kByte: {
+        if (f.ints.size() != 1) break;
+        std::string& text = ref_texts_[texts++];
+        text.clear();
+        const bool date = f.type == FieldType::kDate;
+        if (date) {
+          append_date_iso(f.ints[0], text);
+        } else {
+          char buf[24];
+          auto [end, ec] = std::to_chars(buf, buf + sizeof buf, f.ints[0]);
+          text.assign(buf, end);
+        }
+        ref_values_.push_back(
+            {f.name, date ? SourceRefKind::kDate : SourceRefKind::kInteger, text});
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return refs_.encode(doc.source, ref_values_);
+}
+
 uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
   const uint32_t d = doc_count();
-  stored_.add(doc.id, doc.source);
+  stored_.add(doc.id, stored_source(doc));
   ++doc_count_;
   memory_bytes_ += doc.source.size() + doc.id.size() + 64;
   {

@@ -13,6 +13,7 @@
 #include "engine/index/document_parser.h"
 #include "engine/index/segment_writer.h"
 #include "engine/query/bitmap.h"
+#include "engine/store/source_refs.h"
 #include "engine/store/stored_fields.h"
 
 namespace comptoir::engine {
@@ -55,6 +56,12 @@ class SegmentBuilder {
   std::vector<std::unique_ptr<ColumnField>> column_fields_;
   std::unordered_map<std::string, size_t> term_index_, column_index_;
   std::vector<FieldSlot> slots_;
+  // The document's single values its columns will hold, for its stored form
+  // (store/source_refs.h); number texts are written into ref_texts_.
+  std::string_view stored_source(const ParsedDocument& doc);
+  SourceRefEncoder refs_;
+  std::vector<SourceRefValue> ref_values_;
+  std::vector<std::string> ref_texts_;
   TermField* id_field_ = nullptr;
   StoredFieldsWriter stored_;
   uint32_t doc_count_ = 0;

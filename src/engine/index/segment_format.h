@@ -13,7 +13,10 @@
 //   postings   u64 entry[n+1] (absolute offsets; bit 63 set = one doc inline: freq << 32 | doc);
 //              entry = u32 card | u32 kind | u32 frozen_len | u32 0 |
 //              kind 0: u32 docs[card]; kind 1: pad to 32 | frozen roaring | then, text only,
-//              u8 freqs[card] (clamped at 255). Unique fields (_id) instead: u32 doc[n].
+//              the frequencies (clamped at 255) of the docs in doc order: u8 freqs[card],
+//              or, when the field meta says "freqs_codec": "packed2", u8 codes[(card+3)/4]
+//              (2 bits per doc, low bits first: frequency - 1, 3 = an exception) | u32 n
+//              | u32 index[n] (ascending) | u8 freq[n]. Unique fields (_id): u32 doc[n].
 //   norms      u8[doc_count], Lucene SmallFloat-encoded field lengths (text)
 //   exists     frozen roaring of the docs with a value
 //   doc values single: values[doc_count]; multi: u32 starts[doc_count+1] | values[].

@@ -3,9 +3,12 @@
 
 #include <bit>
 #include <boost/json.hpp>
+#include <charconv>
 #include <cstdlib>
 
+#include "engine/schema/date_format.h"
 #include "engine/schema/field_type.h"
+#include "engine/store/source_refs.h"
 
 namespace comptoir::engine {
 
@@ -155,13 +158,82 @@ Postings FieldReader::postings(uint32_t t) const {
     p.docs = Bitmap::view_frozen(base_ + start, len);
     after = base_ + start + len;
   }
-  if (text_) p.freqs = reinterpret_cast<const uint8_t*>(after);
+  if (text_) {
+    p.freqs = reinterpret_cast<const uint8_t*>(after);
+    p.packed_freqs = packed_freqs_;
+  }
   return p;
+}
+
+// Packed frequencies: u8 codes[(card + 3) / 4] | u32 n | u32 index[n] | u8 freq[n], the
+// indices ascending (segment_format.h).
+uint32_t Postings::packed_exception(size_t i) const {
+  const size_t card = docs.cardinality();
+  const char* p = reinterpret_cast<const char*>(freqs) + (card + 3) / 4;
+  const uint32_t n = load_le<uint32_t>(p);
+  uint32_t lo = 0, hi = n;
+  while (lo < hi) {
+    const uint32_t mid = lo + (hi - lo) / 2;
+    if (load_le<uint32_t>(p + 4 + 4 * size_t{mid}) < i) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  if (lo == n || load_le<uint32_t>(p + 4 + 4 * size_t{lo}) != i)
+    throw SegmentCorruption("segment postings: a frequency exception is missing");
+  return static_cast<uint8_t>(p[4 + 4 * size_t{n} + lo]);
 }
 
 const FieldReader* SegmentReader::field(std::string_view name) const {
   auto it = fields_.find(name);
   return it == fields_.end() ? nullptr : &it->second;
+}
+
+Result<StoredDoc> SegmentReader::stored(uint32_t doc, StoredBlockCache* cache) const {
+  auto d = stored_.get(doc, cache);
+  if (!d || !is_source_template(d->source)) return d;
+  // The values of the fields the template names, from their columns (one value each:
+  // only single values are ever referenced).
+  auto resolve = [&](SourceRefKind kind, std::string_view name, std::string& out) -> Status {
+    const FieldReader* f = field(name);
+    const StorageKind want =
+        kind == SourceRefKind::kKeyword ? StorageKind::kKeyword : StorageKind::kInt64;
+    if (f == nullptr || f->kind != want || !f->has_doc_values())
+      return Error::corruption("stored source refers to field [" + std::string(name) +
+                               "] that has no such column");
+    bool found = false;
+    if (kind == SourceRefKind::kKeyword) {
+      uint32_t ord = UINT32_MAX;
+      f->values<uint32_t>(doc, [&](uint32_t o) { ord = found ? ord : o, found = true; });
+      if (!found || ord >= f->term_count())
+        return Error::corruption("stored source refers to a missing value of [" +
+                                 std::string(name) + "]");
+      f->append_term(ord, out);
+      return {};
+    }
+    int64_t v = 0;
+    f->values<int64_t>(doc, [&](int64_t x) { v = found ? v : x, found = true; });
+    if (!found)
+      return Error::corruption("stored source refers to a missing value of [" + std::string(name) +
+                               "]");
+    if (kind == SourceRefKind::kDate) {
+      append_date_iso(v, out);
+    } else {
+      char buf[24];
+      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+      out.append(buf, static_cast<size_t>(end - buf));
+    }
+    return {};
+  };
+  std::string source;
+  try {
+    COMPTOIR_TRY(expand_source(d->source, source, resolve));
+  } catch (const SegmentCorruption& e) {
+    return Error::corruption(std::string("stored source: ") + e.what());
+  }
+  d->source = std::move(source);
+  return d;
 }
 
 std::optional<uint32_t> SegmentReader::find_id(std::string_view id) const {
@@ -210,6 +282,8 @@ Result<std::shared_ptr<const SegmentReader>> SegmentReader::open(
     f.type_name = std::string(fo.at("type").as_string());
     f.kind = kind_of(f.type_name);
     f.text_ = f.kind == StorageKind::kText;
+    if (auto* fc = fo.if_contains("freqs_codec"))
+      f.packed_freqs_ = fc->is_string() && fc->as_string() == "packed2";
     f.docs_with_field = u64(fo, "docs_with_field");
     f.sum_ttf = u64(fo, "sum_ttf");
     f.sum_df = u64(fo, "sum_df");

@@ -32,15 +32,27 @@ class SegmentData {
 
 struct Postings {
   Bitmap docs;
-  const uint8_t* freqs = nullptr;  // text fields: freq of the i-th doc (in doc order)
-  uint8_t single_freq = 0;         // a one-doc posting stored inline
+  // Text fields: the frequencies of the docs in doc order, one byte each, or packed
+  // (segment_format.h): two bits each, frequency - 1, with 3 pointing at an exception.
+  const uint8_t* freqs = nullptr;
+  bool packed_freqs = false;
+  uint8_t single_freq = 0;  // a one-doc posting stored inline
   uint32_t freq(uint32_t doc) const {
     if (single_freq != 0) return single_freq;
     if (freqs == nullptr) return 1;
-    return freqs[docs.rank(doc) - 1];
+    return freq_at(docs.rank(doc) - 1);
   }
   // Frequency of the i-th doc in doc order.
-  uint32_t freq_at(size_t i) const { return single_freq ? single_freq : freqs ? freqs[i] : 1; }
+  uint32_t freq_at(size_t i) const {
+    if (single_freq != 0) return single_freq;
+    if (freqs == nullptr) return 1;
+    if (!packed_freqs) return freqs[i];
+    const uint32_t code = (freqs[i >> 2] >> ((i & 3) * 2)) & 3;
+    return code < 3 ? code + 1 : packed_exception(i);
+  }
+
+ private:
+  uint32_t packed_exception(size_t i) const;
 };
 
 // A term dictionary's bytes with ASCII letters lowered, for case-insensitive scans;
@@ -70,6 +82,15 @@ class FieldReader {
     uint32_t a = load_le<uint32_t>(d.offsets + 4 * i),
              b = load_le<uint32_t>(d.offsets + 4 * (i + 1));
     return std::string_view(d.blob + a, b - a);
+  }
+  // Appends term i to `out`; a block-compressed dictionary decodes the one block holding
+  // it (fetching a document's keyword values does not decode the whole dictionary).
+  void append_term(uint32_t i, std::string& out) const {
+    if (blocks_ != nullptr) {
+      blocks_->append_term(i, out);
+    } else {
+      out.append(term(i));
+    }
   }
   std::optional<uint32_t> find(std::string_view t) const;
   uint32_t lower_bound(std::string_view t) const;  // first term >= t
@@ -145,6 +166,7 @@ class FieldReader {
   const char* postings_ = nullptr;
   bool unique_ = false;
   bool text_ = false;
+  bool packed_freqs_ = false;
   const uint8_t* norms_ = nullptr;
   Bitmap exists_;
   const char* dv_values_ = nullptr;
@@ -202,9 +224,10 @@ class SegmentReader {
   uint32_t doc_count() const { return doc_count_; }
   const FieldReader* field(std::string_view name) const;
   const std::map<std::string, FieldReader, std::less<>>& fields() const { return fields_; }
-  Result<StoredDoc> stored(uint32_t doc, StoredBlockCache* cache = nullptr) const {
-    return stored_.get(doc, cache);
-  }
+  // The document's _id and _source, its field references (store/source_refs.h) resolved
+  // from the doc-value columns.
+  Result<StoredDoc> stored(uint32_t doc, StoredBlockCache* cache = nullptr) const;
+  // The stored documents as written, references unresolved (merges copy them as they are).
   const StoredFieldsReader& stored_fields() const { return stored_; }
   std::optional<uint32_t> find_id(std::string_view id) const;
   size_t byte_size() const { return data_->size(); }

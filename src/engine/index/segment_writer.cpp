@@ -12,7 +12,28 @@ namespace json = boost::json;
 
 namespace {
 constexpr uint32_t kArrayPostingMax = 16;
+
+// Term frequencies of a posting list, packed (segment_format.h): most are 1, nearly all
+// below 4, so two bits each (frequency - 1; 3 = see the exceptions) and the rare larger
+// ones listed by position.
+void write_packed_freqs(ByteWriter& w, const std::vector<uint8_t>& freqs) {
+  const size_t n = freqs.size();
+  std::string codes((n + 3) / 4, '\0');
+  std::vector<uint32_t> at;
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t code = freqs[i] - 1u;
+    if (freqs[i] == 0 || code >= 3) {
+      code = 3;
+      at.push_back(static_cast<uint32_t>(i));
+    }
+    codes[i >> 2] = static_cast<char>(codes[i >> 2] | code << ((i & 3) * 2));
+  }
+  w.put_bytes(codes);
+  w.put<uint32_t>(static_cast<uint32_t>(at.size()));
+  for (uint32_t i : at) w.put<uint32_t>(i);
+  for (uint32_t i : at) w.put<uint8_t>(freqs[i]);
 }
+}  // namespace
 
 SegmentWriter::SegmentWriter(SegmentWriterOptions options) : options_(options), w_(bytes_) {
   w_.put_bytes(kSegmentMagic, 8);
@@ -44,6 +65,7 @@ void SegmentWriter::write_terms(json::object& m, const std::vector<std::string_v
   std::vector<std::vector<uint8_t>> all_freqs(text ? n : 0);
   bool unique = !text;
   uint64_t sum_df = 0;
+  if (text) m["freqs_codec"] = "packed2";
   for (uint32_t i = 0; i < n; ++i) {
     no_freqs.clear();
     postings(i, all_docs[i], text ? all_freqs[i] : no_freqs);  // moved in, not copied
@@ -90,7 +112,7 @@ void SegmentWriter::write_terms(json::object& m, const std::vector<std::string_v
       w_.align();
       w_.put_bytes(frozen);
     }
-    if (text) w_.put_bytes(all_freqs[i].data(), all_freqs[i].size());
+    if (text) write_packed_freqs(w_, all_freqs[i]);
     w_.align(4);
     std::vector<uint32_t>().swap(all_docs[i]);
   }

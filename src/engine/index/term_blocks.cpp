@@ -273,6 +273,44 @@ uint32_t TermBlocks::lower_bound(std::string_view t, bool* equal) const {
   return end_term;
 }
 
+void TermBlocks::append_term(uint32_t i, std::string& out) const {
+  // The last block whose first term number is <= i.
+  uint32_t lo = 0, hi = n_blocks_;
+  while (hi - lo > 1) {
+    const uint32_t mid = lo + (hi - lo) / 2;
+    if (load_le<uint32_t>(first_term_ + 4 * size_t{mid}) <= i) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  const uint32_t b = lo;
+  uint32_t term = load_le<uint32_t>(first_term_ + 4 * size_t{b});
+  const uint32_t end_term = load_le<uint32_t>(first_term_ + 4 * (size_t{b} + 1));
+  if (i < term || i >= end_term) corrupt(b, "does not hold the term asked for");
+  const char* after = nullptr;
+  const std::string_view first = first_term(b, &after);
+  if (i == term) {
+    out.append(first);
+    return;
+  }
+  thread_local std::string scratch, cur;
+  const std::string_view pl = payload(b, first, after, scratch);
+  cur.assign(first);
+  const char* p = pl.data();
+  const char* e = p + pl.size();
+  while (term++ < i) {
+    uint32_t shared = 0, suffix = 0;
+    if (!get_varint(&p, e, &shared) || !get_varint(&p, e, &suffix) || shared > cur.size() ||
+        suffix > static_cast<size_t>(e - p))
+      corrupt(b, "is truncated");
+    cur.resize(shared);
+    cur.append(p, suffix);
+    p += suffix;
+  }
+  out.append(cur);
+}
+
 void TermBlocks::decode_all(std::string& bytes, std::vector<uint32_t>& starts) const {
   bytes.clear();
   starts.clear();

@@ -61,6 +61,8 @@ class TermBlocks {
   uint32_t blob_size() const { return blob_size_; }
   // The first term >= t; `*equal` tells whether it is t. Decodes one block.
   uint32_t lower_bound(std::string_view t, bool* equal) const;
+  // Appends term number i (< term_count()) to `out`. Decodes one block.
+  void append_term(uint32_t i, std::string& out) const;
   // Every term back to back, and n_terms + 1 starts into those bytes.
   void decode_all(std::string& bytes, std::vector<uint32_t>& starts) const;
 

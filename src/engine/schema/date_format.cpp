@@ -495,18 +495,47 @@ bool looks_like_date(std::string_view text) {
 }
 
 std::string format_date_iso(int64_t ms) {
+  std::string out;
+  append_date_iso(ms, out);
+  return out;
+}
+
+void append_date_iso(int64_t ms, std::string& out) {
   int64_t days = floor_div(ms, kMsPerDay);
   int64_t rem = ms - days * kMsPerDay;
   int64_t y;
   unsigned m, d;
   civil_from_days(days, y, m, d);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
-                static_cast<long long>(y), m, d, static_cast<long long>(rem / kMsPerHour),
-                static_cast<long long>(rem / kMsPerMinute % 60),
-                static_cast<long long>(rem / kMsPerSecond % 60),
-                static_cast<long long>(rem % 1000));
-  return buf;
+  if (y < 0 || y > 9999) {  // outside four digits: the general form
+    char buf[48];
+    int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
+                          static_cast<long long>(y), m, d, static_cast<long long>(rem / kMsPerHour),
+                          static_cast<long long>(rem / kMsPerMinute % 60),
+                          static_cast<long long>(rem / kMsPerSecond % 60),
+                          static_cast<long long>(rem % 1000));
+    out.append(buf, static_cast<size_t>(n));
+    return;
+  }
+  char buf[24];
+  auto put = [&buf](size_t at, int64_t v, int digits) {
+    for (int i = digits - 1; i >= 0; --i, v /= 10)
+      buf[at + static_cast<size_t>(i)] = char('0' + v % 10);
+  };
+  put(0, y, 4);
+  buf[4] = '-';
+  put(5, m, 2);
+  buf[7] = '-';
+  put(8, d, 2);
+  buf[10] = 'T';
+  put(11, rem / kMsPerHour, 2);
+  buf[13] = ':';
+  put(14, rem / kMsPerMinute % 60, 2);
+  buf[16] = ':';
+  put(17, rem / kMsPerSecond % 60, 2);
+  buf[19] = '.';
+  put(20, rem % 1000, 3);
+  buf[23] = 'Z';
+  out.append(buf, sizeof buf);
 }
 
 namespace {

@@ -31,6 +31,8 @@ bool looks_like_date(std::string_view text);
 
 // 2024-01-01T00:00:00.000Z
 std::string format_date_iso(int64_t epoch_ms);
+// The same, appended to `out` (no allocation once `out` has room).
+void append_date_iso(int64_t epoch_ms, std::string& out);
 
 // Formats an instant as ES prints dates (key_as_string, value_as_string): `format` is a
 // named format (strict_date_optional_time — the default for "" —, date_time, date,

@@ -20,6 +20,7 @@
 #include "engine/index/manifest.h"
 #include "engine/index/segment_format.h"
 #include "engine/index/wal.h"
+#include "engine/schema/date_format.h"
 
 namespace comptoir::engine {
 namespace {
@@ -194,6 +195,44 @@ TEST(IndexDurabilityTest, BulkWithRefreshIsSearchableAndDurable) {
   std::filesystem::remove_all(dir.path().string() + "-copy");
 }
 
+// Generated ids: 20 URL-safe characters, unique and increasing within an instance even
+// when more than 65,536 are drawn within one ms, and apart from another instance's.
+uint64_t time_and_sequence(const std::string& id) {
+  static const std::string kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  unsigned __int128 bits = 0;
+  for (size_t i = 0; i < 12; ++i) bits = bits << 6 | kAlphabet.find(id[i]);  // 72 bits
+  return static_cast<uint64_t>(bits >> 8);
+}
+
+TEST(IndexDurabilityTest, GeneratedIdsAreUniqueAndOrdered) {
+  auto a = Index::create_in_memory("a", Mapping{}, manual());
+  auto b = Index::create_in_memory("b", Mapping{}, manual());
+  ASSERT_TRUE(a.ok() && b.ok());
+  std::vector<BulkItem> items(70000, BulkItem{BulkOp::kIndex, std::nullopt, R"({"x":1})"});
+  auto ra = (*a)->bulk(items);
+  auto rb = (*b)->bulk(std::span<const BulkItem>(items).first(1000));
+  ASSERT_TRUE(ra.ok() && rb.ok());
+  std::set<std::string> seen;
+  for (size_t i = 0; i < ra->items.size(); ++i) {
+    const std::string& id = ra->items[i].id;
+    ASSERT_EQ(id.size(), 20u);
+    ASSERT_EQ(
+        id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+        std::string::npos);
+    // The first 64 bits are time and sequence, increasing (the alphabet is not in ASCII
+    // order: compare them decoded).
+    const uint64_t prefix = time_and_sequence(id);
+    if (i > 0) ASSERT_GT(prefix, time_and_sequence(ra->items[i - 1].id)) << i;
+    ASSERT_TRUE(seen.insert(id).second) << i;
+  }
+  // Another instance draws other instance bits: no id in common.
+  for (const auto& item : rb->items) EXPECT_FALSE(seen.count(item.id)) << item.id;
+  EXPECT_EQ(*(*a)->count(std::nullopt), 0);  // not refreshed yet
+  ASSERT_TRUE((*a)->refresh().ok());
+  EXPECT_EQ(*(*a)->count(std::nullopt), 70000);
+}
+
 // Source-only fields: mapped as disabled objects, kept in _source, unmapped for queries;
 // the mapping survives a crash right after (it is in the manifest before the call returns).
 TEST(IndexDurabilityTest, SourceOnlyFieldsAreKeptNotIndexed) {
@@ -350,9 +389,13 @@ TEST(IndexDurabilityTest, SnapshotIsolation) {
 TEST(IndexDurabilityTest, MergeKeepsEverySourceExactly) {
   auto idx = Index::create_in_memory("stored", Mapping{}, manual());
   ASSERT_TRUE(idx.ok());
+  // Values the columns hold (stored as references to them: store/source_refs.h) and
+  // values they do not (texts over ignore_above, other date forms).
   auto source = [](int i) {
     return R"({"i":)" + std::to_string(i) + R"(,"text":")" +
-           std::string(50 + i % 300, 'a' + i % 26) + R"("})";
+           std::string(50 + i % 300, 'a' + i % 26) + R"(","at":")" +
+           format_date_iso(int64_t{1766485800000} + i * 1001) + R"(","day":")" +
+           (i % 2 ? "2025-12-23" : "2025-12-23T10:30:00Z") + R"("})";
   };
   int next = 0;
   for (int seg = 0; seg < 3; ++seg) {  // three segments of many stored blocks each

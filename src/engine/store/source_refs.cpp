@@ -1,0 +1,65 @@
+// Source references: the template encoder (format and guarantees in source_refs.h).
+#include "engine/store/source_refs.h"
+
+#include <algorithm>
+
+namespace comptoir::engine {
+
+namespace {
+
+bool is_number_byte(char c) {
+  return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+
+// Where `v` stands in `source` as a whole JSON token: a string's content between quotes,
+// or a number not inside a longer one. npos when it does not. (Any occurrence would give
+// back the same bytes; whole tokens keep the cut where the value actually is.)
+size_t find_token(std::string_view source, const SourceRefValue& v) {
+  const bool quoted = v.kind == SourceRefKind::kKeyword || v.kind == SourceRefKind::kDate;
+  for (size_t pos = source.find(v.text); pos != std::string_view::npos;
+       pos = source.find(v.text, pos + 1)) {
+    const size_t end = pos + v.text.size();
+    if (pos == 0 || end >= source.size()) continue;
+    const char before = source[pos - 1], after = source[end];
+    if (quoted ? (before == '"' && after == '"')
+               : (!is_number_byte(before) && !is_number_byte(after)))
+      return pos;
+  }
+  return std::string_view::npos;
+}
+
+bool has_marker_bytes(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return c == '\x02' || c == '\x03'; });
+}
+
+}  // namespace
+
+std::string_view SourceRefEncoder::encode(std::string_view source,
+                                          const std::vector<SourceRefValue>& values) {
+  cuts_.clear();
+  for (const SourceRefValue& v : values) {
+    if (v.text.size() < kMinValueBytes || has_marker_bytes(v.field)) continue;
+    const size_t pos = find_token(source, v);
+    if (pos != std::string_view::npos) cuts_.push_back({pos, v.text.size(), &v});
+  }
+  if (cuts_.empty() || source.empty() || source.front() == '\x01' ||
+      source.find('\x02') != std::string_view::npos)
+    return source;
+  std::sort(cuts_.begin(), cuts_.end(), [](const Cut& a, const Cut& b) { return a.pos < b.pos; });
+  out_.clear();
+  out_.push_back('\x01');
+  size_t at = 0;
+  for (const Cut& c : cuts_) {
+    if (c.pos < at) continue;  // overlaps the cut before: stays in the text
+    out_.append(source.substr(at, c.pos - at));
+    out_.push_back('\x02');
+    out_.push_back(static_cast<char>(c.value->kind));
+    out_.append(c.value->field);
+    out_.push_back('\x03');
+    at = c.pos + c.len;
+  }
+  out_.append(source.substr(at));
+  return out_;
+}
+
+}  // namespace comptoir::engine

@@ -1,0 +1,161 @@
+// Source references: the template encoder cuts only whole values it can give back, the
+// expander puts them back byte for byte or reports a damaged template, and a segment's
+// stored documents read back exactly as they were given, whatever their shape.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/index/document_parser.h"
+#include "engine/index/segment_builder.h"
+#include "engine/index/segment_reader.h"
+#include "engine/store/source_refs.h"
+
+namespace comptoir::engine {
+namespace {
+
+// Expands `stored` with the values given per field name.
+Result<std::string> expand(std::string_view stored,
+                           const std::map<std::string, std::string, std::less<>>& values) {
+  std::string out;
+  Status s = expand_source(stored, out,
+                           [&](SourceRefKind, std::string_view field, std::string& o) -> Status {
+                             auto it = values.find(field);
+                             if (it == values.end()) return Error::corruption("no such field");
+                             o.append(it->second);
+                             return {};
+                           });
+  if (!s.ok()) return s.error();
+  return out;
+}
+
+TEST(SourceRefsTest, WholeValuesAreCutAndPutBack) {
+  SourceRefEncoder enc;
+  const std::string source =
+      R"({"Message":"payment failed for order 12","Level":"ERROR","Duration":1234,)"
+      R"("n":12345,"@timestamp":"2025-12-23T10:30:00.000Z"})";
+  std::vector<SourceRefValue> values = {
+      {"Message.keyword", SourceRefKind::kKeyword, "payment failed for order 12"},
+      {"Level.keyword", SourceRefKind::kKeyword, "ERROR"},
+      {"Duration", SourceRefKind::kInteger, "1234"},
+      {"@timestamp", SourceRefKind::kDate, "2025-12-23T10:30:00.000Z"}};
+  const std::string stored(enc.encode(source, values));
+  ASSERT_TRUE(is_source_template(stored));
+  EXPECT_EQ(stored.find("payment"), std::string::npos);
+  EXPECT_EQ(stored.find("1234,"), std::string::npos);
+  EXPECT_NE(stored.find("12345"), std::string::npos);  // another number, not a cut
+  auto back = expand(stored, {{"Message.keyword", "payment failed for order 12"},
+                              {"Level.keyword", "ERROR"},
+                              {"Duration", "1234"},
+                              {"@timestamp", "2025-12-23T10:30:00.000Z"}});
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, source);
+}
+
+TEST(SourceRefsTest, ValuesNotStandingAsTokensStayInTheText) {
+  SourceRefEncoder enc;
+  // Inside a longer string, inside a longer number, escaped, too short: nothing to cut.
+  const std::string source = R"({"a":"xx abcd yy","n":123456,"q":"say \"hi\" there","s":"abc"})";
+  std::vector<SourceRefValue> values = {{"a.keyword", SourceRefKind::kKeyword, "abcd"},
+                                        {"n2", SourceRefKind::kInteger, "2345"},
+                                        {"q.keyword", SourceRefKind::kKeyword, "say \"hi\" there"},
+                                        {"s.keyword", SourceRefKind::kKeyword, "abc"}};
+  EXPECT_EQ(enc.encode(source, values), source);
+  // A source already holding marker bytes, or a field name holding one, is left alone.
+  const std::string odd = "{\"a\":\"abcdef\",\"b\":\"\x02\"}";
+  EXPECT_EQ(enc.encode(odd, {{"a.keyword", SourceRefKind::kKeyword, "abcdef"}}), odd);
+  const std::string plain = R"({"a":"abcdef"})";
+  EXPECT_EQ(enc.encode(plain, {{"a\x03", SourceRefKind::kKeyword, "abcdef"}}), plain);
+}
+
+TEST(SourceRefsTest, OverlappingValuesCutOnce) {
+  SourceRefEncoder enc;
+  // The same text for two fields, and a value that is also a key: any cut of the same
+  // bytes gives them back.
+  const std::string source = R"({"host":"web-01","alias":"web-01","web-01":"host"})";
+  std::vector<SourceRefValue> values = {{"host", SourceRefKind::kKeyword, "web-01"},
+                                        {"alias", SourceRefKind::kKeyword, "web-01"}};
+  const std::string stored(enc.encode(source, values));
+  ASSERT_TRUE(is_source_template(stored));
+  auto back = expand(stored, {{"host", "web-01"}, {"alias", "web-01"}});
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, source);
+}
+
+TEST(SourceRefsTest, DamagedTemplatesAreCorruptionErrors) {
+  for (std::string bad : {std::string("\x01{\"a\":\"\x02kfield"), std::string("\x01{\x02"),
+                          std::string("\x01{\"a\":\x02zfield\x03}")}) {
+    auto r = expand(bad, {{"field", "v"}});
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, ErrorCode::kCorruption);
+  }
+  auto missing = expand("\x01{\"a\":\"\x02kother\x03\"}", {{"field", "v"}});
+  EXPECT_FALSE(missing.ok());
+  // A plain source is given back as it is.
+  auto plain = expand(R"({"a":1})", {});
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(*plain, R"({"a":1})");
+}
+
+// Documents of every shape through a segment: the stored form is smaller when the columns
+// hold the values, and every source reads back byte for byte.
+TEST(SourceRefsTest, SegmentSourcesReadBackExactly) {
+  const std::vector<std::string> docs = {
+      R"({"@timestamp":"2025-12-23T10:30:00.000Z","Level":"ERROR","Service":"payment-service","Message":"Payment failed for order 1234","User":"user123","IP":"10.1.2.3","Duration":1500})",
+      R"({ "@timestamp" : "2025-12-23T10:30:00Z", "Level" : "INFO", "Duration" : "1500" })",
+      R"({"@timestamp":"1969-12-31T23:59:59.999Z","Duration":-42,"Message":"caf\u00e9 \"quoted\""})",
+      R"({"@timestamp":1766485800000,"Duration":12.75,"Message":"naïve 東京 text"})",
+      R"({"Message":["first message","second message"],"User":["same","same"]})",
+      R"({"nested":{"User":"user123","deeper":{"Duration":777777}},"User":"user1234"})",
+      R"({"Message":")" + std::string(300, 'x') + R"("})",  // over ignore_above: no keyword
+      R"({"Level":"","User":"user123 ","IP":"user123","Service":"Level"})",
+      R"({"Duration":123456789012,"flag":true,"ratio":0.5})",
+      R"({})"};
+  Mapping mapping;
+  DocumentParser parser;
+  SegmentBuilder builder;
+  for (size_t i = 0; i < docs.size(); ++i) {
+    auto parsed = parser.parse(docs[i], "id" + std::to_string(i), mapping);
+    ASSERT_TRUE(parsed.ok()) << i << ": " << parsed.error().message;
+    builder.add(**parsed);
+  }
+  auto reader = SegmentReader::open(SegmentData::from_string(builder.finish()));
+  ASSERT_TRUE(reader.ok()) << reader.error().message;
+  for (uint32_t d = 0; d < docs.size(); ++d) {
+    auto doc = (*reader)->stored(d);
+    ASSERT_TRUE(doc.ok()) << d << ": " << doc.error().message;
+    EXPECT_EQ(doc->id, "id" + std::to_string(d));
+    EXPECT_EQ(doc->source, docs[d]) << d;
+  }
+  // As stored: the log event's values are references, the long message is text.
+  std::vector<std::string> stored;
+  ASSERT_TRUE(
+      (*reader)
+          ->stored_fields()
+          .for_each([&](uint32_t, std::string_view, std::string_view s) { stored.emplace_back(s); })
+          .ok());
+  ASSERT_EQ(stored.size(), docs.size());
+  EXPECT_TRUE(is_source_template(stored[0]));
+  for (const char* value : {"Payment failed", "10.1.2.3", "2025-12-23T10:30:00.000Z", "1500",
+                            "user123", "payment-service"})
+    EXPECT_EQ(stored[0].find(value), std::string::npos) << value;
+  EXPECT_EQ(stored[6], docs[6]);
+  EXPECT_EQ(stored[9], docs[9]);
+}
+
+// A template naming a field the segment has no column for is reported, not guessed.
+TEST(SourceRefsTest, ReferenceToAMissingColumnIsCorruption) {
+  SegmentWriter w;
+  StoredFieldsWriter stored;
+  stored.add("a", "\x01{\"m\":\"\x02kMessage.keyword\x03\"}");
+  auto reader = SegmentReader::open(SegmentData::from_string(w.finish(1, stored)));
+  ASSERT_TRUE(reader.ok());
+  auto doc = (*reader)->stored(0);
+  ASSERT_FALSE(doc.ok());
+  EXPECT_EQ(doc.error().code, ErrorCode::kCorruption);
+  EXPECT_NE(doc.error().message.find("Message.keyword"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace comptoir::engine
