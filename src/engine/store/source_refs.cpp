@@ -14,9 +14,9 @@ bool is_number_byte(char c) {
 // Where `v` stands in `source` as a whole JSON token: a string's content between quotes,
 // or a number not inside a longer one. npos when it does not. (Any occurrence would give
 // back the same bytes; whole tokens keep the cut where the value actually is.)
-size_t find_token(std::string_view source, const SourceRefValue& v) {
+size_t find_token(std::string_view source, const SourceRefValue& v, size_t from) {
   const bool quoted = v.kind == SourceRefKind::kKeyword || v.kind == SourceRefKind::kDate;
-  for (size_t pos = source.find(v.text); pos != std::string_view::npos;
+  for (size_t pos = source.find(v.text, from); pos != std::string_view::npos;
        pos = source.find(v.text, pos + 1)) {
     const size_t end = pos + v.text.size();
     if (pos == 0 || end >= source.size()) continue;
@@ -37,10 +37,16 @@ bool has_marker_bytes(std::string_view s) {
 std::string_view SourceRefEncoder::encode(std::string_view source,
                                           const std::vector<SourceRefValue>& values) {
   cuts_.clear();
+  // Values come in the order of their keys in the document: each is looked for after the
+  // one before first (a few bytes on), then from the start.
+  size_t after_last = 0;
   for (const SourceRefValue& v : values) {
     if (v.text.size() < kMinValueBytes || has_marker_bytes(v.field)) continue;
-    const size_t pos = find_token(source, v);
-    if (pos != std::string_view::npos) cuts_.push_back({pos, v.text.size(), &v});
+    size_t pos = find_token(source, v, after_last);
+    if (pos == std::string_view::npos && after_last > 0) pos = find_token(source, v, 0);
+    if (pos == std::string_view::npos) continue;
+    cuts_.push_back({pos, v.text.size(), &v});
+    after_last = pos + v.text.size();
   }
   if (cuts_.empty() || source.empty() || source.front() == '\x01' ||
       source.find('\x02') != std::string_view::npos)
