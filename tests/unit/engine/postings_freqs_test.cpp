@@ -27,7 +27,8 @@ std::shared_ptr<const SegmentReader> build(uint32_t docs) {
     for (uint32_t k = 0; k < freq_of(d); ++k) text += "w ";
     if (d == 3) text += "rare rare rare rare rare";
     const std::string source = R"({"t":")" + text + R"("})";
-    auto parsed = parser.parse(source, std::to_string(d), mapping);
+    const std::string id = std::to_string(d);  // viewed by the parsed document
+    auto parsed = parser.parse(source, id, mapping);
     EXPECT_TRUE(parsed.ok());
     builder.add(**parsed);
   }

@@ -116,7 +116,8 @@ TEST(SourceRefsTest, SegmentSourcesReadBackExactly) {
   DocumentParser parser;
   SegmentBuilder builder;
   for (size_t i = 0; i < docs.size(); ++i) {
-    auto parsed = parser.parse(docs[i], "id" + std::to_string(i), mapping);
+    const std::string id = "id" + std::to_string(i);  // viewed by the parsed document
+    auto parsed = parser.parse(docs[i], id, mapping);
     ASSERT_TRUE(parsed.ok()) << i << ": " << parsed.error().message;
     builder.add(**parsed);
   }
