@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <numeric>
 #include <random>
 #include <string>
 #include <vector>
@@ -265,8 +266,11 @@ void BM_WriteMessageTerms(benchmark::State& state) {
   for (auto _ : state) {
     SegmentWriter w(SegmentWriterOptions{.compress_terms = state.range(1) != 0});
     json::object m;
-    w.write_terms(m, terms, false,
-                  [](uint32_t t, std::vector<uint32_t>& docs, auto&) { docs.assign(1, t); });
+    std::vector<uint32_t> docs(terms.size());  // term i in doc i
+    std::vector<uint64_t> starts(terms.size() + 1);
+    std::iota(docs.begin(), docs.end(), 0u);
+    std::iota(starts.begin(), starts.end(), uint64_t{0});
+    w.write_terms(m, terms, false, PostingsTable{docs, {}, starts});
     w.add_field(std::move(m));
     StoredFieldsWriter stored;
     bytes = w.finish(0, stored).size();

@@ -160,9 +160,13 @@ struct SegmentBuilder::TermField {
   bool doc_values = true;
   TermTable table;
   std::vector<std::string_view> terms;  // views into the table's arena
+  // A term's postings: its latest doc (and text frequency) here, the docs before it in
+  // its vectors. Most terms of keyword fields are in one doc (messages, ids, IPs): they
+  // never allocate.
+  std::vector<uint32_t> last_doc;
+  std::vector<uint8_t> last_freq;
   std::vector<std::vector<uint32_t>> docs;
   std::vector<std::vector<uint8_t>> freqs;
-  std::vector<uint32_t> last_doc;
   std::vector<std::pair<uint32_t, uint32_t>> lengths;  // text: (doc, length)
   std::vector<uint32_t> exists_docs;
   std::vector<std::pair<uint32_t, uint32_t>> dv;  // keyword: (doc, term id)
@@ -174,9 +178,27 @@ struct SegmentBuilder::TermField {
     if (!inserted) return id;
     terms.push_back(table.terms()[id]);
     docs.emplace_back();
-    if (text) freqs.emplace_back();
+    if (text) freqs.emplace_back(), last_freq.push_back(0);
     last_doc.push_back(kNoDoc);
     return id;
+  }
+  // Term t occurs in doc d (docs arrive in increasing order).
+  void add_posting(uint32_t t, uint32_t d) {
+    if (last_doc[t] == d) {
+      if (text && last_freq[t] < 255) ++last_freq[t];
+      return;
+    }
+    if (last_doc[t] != kNoDoc) {
+      docs[t].push_back(last_doc[t]);
+      if (text) freqs[t].push_back(last_freq[t]);
+    }
+    last_doc[t] = d;
+    if (text) last_freq[t] = 1;
+  }
+  uint64_t posting_count() const {
+    uint64_t n = 0;
+    for (uint32_t t = 0; t < terms.size(); ++t) n += docs[t].size() + 1;
+    return n;
   }
 };
 
@@ -295,8 +317,7 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
     TermField& idf = *id_field_;
     idf.doc_values = false;
     uint32_t t = idf.term_id(doc.id);
-    idf.docs[t].push_back(d);
-    idf.last_doc[t] = d;
+    idf.add_posting(t, d);
     idf.exists_docs.push_back(d);
   }
   const auto fields = doc.fields();
@@ -311,14 +332,7 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
           tokens_.clear();
           StandardAnalyzer::analyze(value, tokens_);
           for (size_t i = 0; i < tokens_.size(); ++i) {
-            uint32_t t = tf.term_id(tokens_[i]);
-            if (tf.last_doc[t] != d) {
-              tf.docs[t].push_back(d);
-              tf.freqs[t].push_back(1);
-              tf.last_doc[t] = d;
-            } else if (tf.freqs[t].back() < 255) {
-              ++tf.freqs[t].back();
-            }
+            tf.add_posting(tf.term_id(tokens_[i]), d);
           }
           length += static_cast<uint32_t>(tokens_.size());
         }
@@ -335,8 +349,7 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
         for (std::string_view value : f.strings) {
           uint32_t t = kf.term_id(value);
           if (kf.last_doc[t] != d) {
-            kf.docs[t].push_back(d);
-            kf.last_doc[t] = d;
+            kf.add_posting(t, d);
             kf.dv.emplace_back(d, t);
           }
         }
@@ -385,11 +398,29 @@ std::string SegmentBuilder::finish(SegmentWriterOptions options) {
     for (uint32_t o = 0; o < n; ++o) ord_of[order[o]] = o;
     std::vector<std::string_view> sorted(n);
     for (uint32_t o = 0; o < n; ++o) sorted[o] = f.terms[order[o]];
-    w.write_terms(m, sorted, f.text,
-                  [&](uint32_t o, std::vector<uint32_t>& docs, std::vector<uint8_t>& freqs) {
-                    docs = std::move(f.docs[order[o]]);
-                    if (f.text) freqs = std::move(f.freqs[order[o]]);
-                  });
+    {
+      // Postings in dictionary order, back to back.
+      std::vector<uint64_t> starts(n + 1);
+      std::vector<uint32_t> docs;
+      std::vector<uint8_t> freqs;
+      const uint64_t total = f.posting_count();
+      docs.reserve(total);
+      if (f.text) freqs.reserve(total);
+      for (uint32_t o = 0; o < n; ++o) {
+        const uint32_t t = order[o];
+        starts[o] = docs.size();
+        docs.insert(docs.end(), f.docs[t].begin(), f.docs[t].end());
+        docs.push_back(f.last_doc[t]);
+        std::vector<uint32_t>().swap(f.docs[t]);
+        if (f.text) {
+          freqs.insert(freqs.end(), f.freqs[t].begin(), f.freqs[t].end());
+          freqs.push_back(f.last_freq[t]);
+          std::vector<uint8_t>().swap(f.freqs[t]);
+        }
+      }
+      starts[n] = docs.size();
+      w.write_terms(m, sorted, f.text, PostingsTable{docs, freqs, starts});
+    }
     if (f.text) {
       std::vector<uint8_t> norms(n_docs, 0);
       for (auto [d, len] : f.lengths) norms[d] = encode_norm(len);

@@ -42,52 +42,47 @@ void merge_term_field(SegmentWriter& w, const std::string& name, const FieldShap
     if (fr[s]->term_count() > 0) heap.emplace(fr[s]->term(0), s);
   }
   std::vector<std::string_view> terms;
-  std::vector<std::vector<uint32_t>> docs;
-  std::vector<std::vector<uint8_t>> freqs;
+  // Postings in dictionary order, back to back (segment_writer.h's PostingsTable).
+  std::vector<uint32_t> docs;
+  std::vector<uint8_t> freqs;
+  std::vector<uint64_t> starts;
   std::vector<uint8_t> norms(text ? n_docs : 0, 0);
   std::vector<uint32_t> exists;
   uint64_t sum_ttf = 0;
+  std::vector<std::pair<size_t, uint32_t>> sources;
   while (!heap.empty()) {
     std::string_view term = heap.top().first;
-    std::vector<uint32_t> d;
-    std::vector<uint8_t> f;
-    std::vector<std::pair<size_t, uint32_t>> sources;
+    const size_t first = docs.size();
+    sources.clear();
     while (!heap.empty() && heap.top().first == term) {
       size_t s = heap.top().second;
       heap.pop();
       uint32_t t = pos[s]++;
       sources.emplace_back(s, t);
       if (pos[s] < fr[s]->term_count()) heap.emplace(fr[s]->term(pos[s]), s);
-      Postings p = fr[s]->postings(t);
-      uint32_t i = 0;
-      p.docs.for_each([&](uint32_t doc) {
+      fr[s]->for_each_posting(t, [&](uint32_t doc, uint32_t fq) {
         uint32_t nd = remap[s][doc];
-        if (nd != kDeleted) {
-          d.push_back(nd);
-          if (text) {
-            uint32_t fq = p.freq_at(i);
-            f.push_back(static_cast<uint8_t>(fq));
-            sum_ttf += fq;
-          }
+        if (nd == kDeleted) return;
+        docs.push_back(nd);
+        if (text) {
+          freqs.push_back(static_cast<uint8_t>(fq));
+          sum_ttf += fq;
         }
-        ++i;
       });
     }
-    if (d.empty()) continue;  // only deleted docs held it
+    if (docs.size() == first) continue;  // only deleted docs held it
     uint32_t new_ord = static_cast<uint32_t>(terms.size());
     for (auto [s, t] : sources) ord_map[s][t] = new_ord;
     terms.push_back(term);
-    docs.push_back(std::move(d));
-    if (text) freqs.push_back(std::move(f));
+    starts.push_back(first);
   }
+  starts.push_back(docs.size());
   json::object m;
   m["name"] = name;
   m["type"] = shape.type_name;
-  w.write_terms(m, terms, text,
-                [&](uint32_t t, std::vector<uint32_t>& out, std::vector<uint8_t>& fout) {
-                  out = std::move(docs[t]);
-                  if (text) fout = std::move(freqs[t]);
-                });
+  w.write_terms(m, terms, text, PostingsTable{docs, freqs, starts});
+  std::vector<uint32_t>().swap(docs);
+  std::vector<uint8_t>().swap(freqs);
   bool has_dv = false;
   for (size_t s = 0; s < in.size(); ++s) {
     if (fr[s] == nullptr) continue;

@@ -106,6 +106,26 @@ class FieldReader {
   // term_bytes() with ASCII letters lowered, computed on first use (thread-safe).
   const LoweredTerms& lowered_terms() const;
   Postings postings(uint32_t term) const;
+  // Calls f(doc, freq) for each doc of the term in doc order (freq 1 outside text fields),
+  // without building a bitmap for the small forms (merges walk every term).
+  template <typename F>
+  void for_each_posting(uint32_t term, F&& f) const {
+    if (unique_) return f(load_le<uint32_t>(postings_ + 4 * size_t{term}), uint32_t{1});
+    const uint64_t off = load_le<uint64_t>(postings_ + 8 * size_t{term});
+    if (off >> 63) {
+      return f(static_cast<uint32_t>(off), text_ ? static_cast<uint32_t>(off >> 32 & 0xFF) : 1u);
+    }
+    const char* e = base_ + off;
+    if (load_le<uint32_t>(e + 4) == 0) {  // up to 16 docs, listed
+      const uint32_t card = load_le<uint32_t>(e);
+      for (uint32_t i = 0; i < card; ++i)
+        f(load_le<uint32_t>(e + 16 + 4 * size_t{i}), text_ ? listed_freq(e, i) : 1u);
+      return;
+    }
+    const Postings p = postings(term);
+    size_t i = 0;
+    p.docs.for_each([&](uint32_t doc) { f(doc, p.freq_at(i++)); });
+  }
   uint32_t doc_freq(uint32_t term) const;
   // Text norms: encoded length of the field in `doc` (0 = absent).
   uint8_t norm(uint32_t doc) const { return norms_ ? norms_[doc] : 1; }
@@ -197,6 +217,8 @@ class FieldReader {
     return decode_all();
   }
   Dictionary decode_all() const;
+  // The packed frequency of the i-th doc of a listed posting entry `e`.
+  uint32_t listed_freq(const char* e, uint32_t i) const;
 
   uint64_t raw_at(size_t i) const {
     switch (dv_width_) {

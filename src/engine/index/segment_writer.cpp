@@ -16,7 +16,7 @@ constexpr uint32_t kArrayPostingMax = 16;
 // Term frequencies of a posting list, packed (segment_format.h): most are 1, nearly all
 // below 4, so two bits each (frequency - 1; 3 = see the exceptions) and the rare larger
 // ones listed by position.
-void write_packed_freqs(ByteWriter& w, const std::vector<uint8_t>& freqs) {
+void write_packed_freqs(ByteWriter& w, std::span<const uint8_t> freqs) {
   const size_t n = freqs.size();
   std::string codes((n + 3) / 4, '\0');
   std::vector<uint32_t> at;
@@ -40,7 +40,7 @@ SegmentWriter::SegmentWriter(SegmentWriterOptions options) : options_(options), 
 }
 
 void SegmentWriter::write_terms(json::object& m, const std::vector<std::string_view>& terms,
-                                bool text, const PostingsSource& postings) {
+                                bool text, const PostingsTable& postings) {
   const uint32_t n = static_cast<uint32_t>(terms.size());
   w_.align();
   m["terms"] = w_.offset();
@@ -59,40 +59,31 @@ void SegmentWriter::write_terms(json::object& m, const std::vector<std::string_v
     m["blob"] = w_.offset();
     for (uint32_t i = 0; i < n; ++i) w_.put_bytes(terms[i]);
   }
-  // Gather postings once: unique fields (every term in one doc) get the compact form.
-  std::vector<uint8_t> no_freqs;
-  std::vector<std::vector<uint32_t>> all_docs(n);
-  std::vector<std::vector<uint8_t>> all_freqs(text ? n : 0);
+  // Unique fields (every term in one doc: _id) get the compact form.
   bool unique = !text;
-  uint64_t sum_df = 0;
-  if (text) m["freqs_codec"] = "packed2";
-  for (uint32_t i = 0; i < n; ++i) {
-    no_freqs.clear();
-    postings(i, all_docs[i], text ? all_freqs[i] : no_freqs);  // moved in, not copied
-    if (all_docs[i].size() != 1) unique = false;
-    sum_df += all_docs[i].size();
-  }
-  m["sum_df"] = sum_df;
+  for (uint32_t i = 0; unique && i < n; ++i)
+    unique = postings.starts[i + 1] - postings.starts[i] == 1;
+  m["sum_df"] = postings.docs.size();
   m["unique"] = unique;
+  if (text) m["freqs_codec"] = "packed2";
   w_.align();
   m["postings"] = w_.offset();
   if (unique) {
-    for (uint32_t i = 0; i < n; ++i) w_.put<uint32_t>(all_docs[i][0]);
+    w_.put_bytes(postings.docs.data(), postings.docs.size() * 4);
     return;
   }
   uint64_t table = w_.offset();
   for (uint32_t i = 0; i <= n; ++i) w_.put<uint64_t>(0);
   std::string frozen;
   for (uint32_t i = 0; i < n; ++i) {
-    const auto& d = all_docs[i];
+    const std::span<const uint32_t> d = postings.of(i);
     uint64_t off = w_.offset();
     std::memcpy(w_.raw().data() + table + 8 * i, &off, 8);
     uint32_t card = static_cast<uint32_t>(d.size());
     if (card == 1) {  // inline in the table: bit 63 | freq << 32 | doc
-      uint64_t f = text ? all_freqs[i][0] : 1;
+      uint64_t f = text ? postings.freqs_of(i)[0] : 1;
       uint64_t inline_entry = (uint64_t{1} << 63) | (f << 32) | d[0];
       std::memcpy(w_.raw().data() + table + 8 * i, &inline_entry, 8);
-      std::vector<uint32_t>().swap(all_docs[i]);
       continue;
     }
     w_.put<uint32_t>(card);
@@ -112,9 +103,8 @@ void SegmentWriter::write_terms(json::object& m, const std::vector<std::string_v
       w_.align();
       w_.put_bytes(frozen);
     }
-    if (text) write_packed_freqs(w_, all_freqs[i]);
+    if (text) write_packed_freqs(w_, postings.freqs_of(i));
     w_.align(4);
-    std::vector<uint32_t>().swap(all_docs[i]);
   }
   uint64_t end = w_.offset();
   std::memcpy(w_.raw().data() + table + 8 * n, &end, 8);

@@ -5,7 +5,7 @@
 #pragma once
 
 #include <boost/json.hpp>
-#include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +14,20 @@
 #include "engine/store/stored_fields.h"
 
 namespace comptoir::engine {
+
+// The postings of a field's terms, in dictionary order and back to back: term i's docs
+// (ascending) are docs[starts[i], starts[i + 1]), text fields' frequencies in step.
+struct PostingsTable {
+  std::span<const uint32_t> docs;
+  std::span<const uint8_t> freqs;
+  std::span<const uint64_t> starts;  // one per term, and the end
+  std::span<const uint32_t> of(uint32_t i) const {
+    return docs.subspan(starts[i], starts[i + 1] - starts[i]);
+  }
+  std::span<const uint8_t> freqs_of(uint32_t i) const {
+    return freqs.subspan(starts[i], starts[i + 1] - starts[i]);
+  }
+};
 
 struct SegmentWriterOptions {
   // Large term dictionaries in the block-compressed form (term_blocks.h); false keeps
@@ -33,13 +47,9 @@ class SegmentWriter {
  public:
   explicit SegmentWriter(SegmentWriterOptions options = {});
 
-  // Postings of term i: sorted docs, and (text fields) one frequency per doc.
-  using PostingsSource =
-      std::function<void(uint32_t term, std::vector<uint32_t>& docs, std::vector<uint8_t>& freqs)>;
-
   // A text/keyword/_id field: sorted terms and their postings.
   void write_terms(boost::json::object& meta, const std::vector<std::string_view>& sorted_terms,
-                   bool text, const PostingsSource& postings);
+                   bool text, const PostingsTable& postings);
   void write_norms(boost::json::object& meta, const std::vector<uint8_t>& norms);
   void write_exists(boost::json::object& meta, const std::vector<uint32_t>& sorted_docs);
   // A doc-value column from (doc, value) pairs in doc order (several per doc = multi).

@@ -66,10 +66,11 @@ TEST(PostingsFreqsTest, PackedFrequenciesReadBackInEveryForm) {
 }
 
 TEST(PostingsFreqsTest, MergedFrequenciesFollowTheirDocs) {
-  auto a = build(3000), b = build(40);
+  auto a = build(3000), b = build(40), c = build(12);  // roaring, roaring, listed
   auto deleted = std::make_shared<Bitmap>();
   for (uint32_t d = 0; d < 3000; d += 5) deleted->add(d);
-  auto bytes = merge_segments({{a, deleted}, {b, std::make_shared<Bitmap>()}});
+  auto bytes = merge_segments(
+      {{a, deleted}, {b, std::make_shared<Bitmap>()}, {c, std::make_shared<Bitmap>()}});
   ASSERT_TRUE(bytes.ok()) << bytes.error().message;
   auto merged = SegmentReader::open(SegmentData::from_string(*bytes));
   ASSERT_TRUE(merged.ok());
@@ -77,6 +78,7 @@ TEST(PostingsFreqsTest, MergedFrequenciesFollowTheirDocs) {
   for (uint32_t d = 0; d < 3000; ++d)
     if (!deleted->contains(d)) ids.push_back(d);
   for (uint32_t d = 0; d < 40; ++d) ids.push_back(d);
+  for (uint32_t d = 0; d < 12; ++d) ids.push_back(d);
   const FieldReader* f = (*merged)->field("t");
   ASSERT_NE(f, nullptr);
   Postings p = f->postings(*f->find("w"));
@@ -85,6 +87,10 @@ TEST(PostingsFreqsTest, MergedFrequenciesFollowTheirDocs) {
   p.docs.for_each([&](uint32_t doc) {
     EXPECT_EQ(p.freq_at(i++), std::min<uint32_t>(255, freq_of(ids[doc]))) << doc;
   });
+  // "rare": once per input segment (an inline posting each), 5 times in doc 3.
+  Postings rare = f->postings(*f->find("rare"));
+  ASSERT_EQ(rare.docs.cardinality(), 3u);  // doc 3 of each (not among the deleted)
+  rare.docs.for_each([&](uint32_t doc) { EXPECT_EQ(rare.freq(doc), 5u) << doc; });
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 // open or SegmentCorruption on use, never a read out of bounds.
 #include <gtest/gtest.h>
 
+#include <numeric>
+
 #include <algorithm>
 #include <boost/json.hpp>
 #include <random>
@@ -61,8 +63,11 @@ std::shared_ptr<const SegmentReader> write_segment(const Terms& terms, bool comp
   json::object m;
   m["name"] = "k";
   m["type"] = "keyword";
-  w.write_terms(m, views, false,
-                [](uint32_t t, std::vector<uint32_t>& docs, auto&) { docs.assign(1, t); });
+  std::vector<uint32_t> docs(views.size());  // term i in doc i
+  std::vector<uint64_t> starts(views.size() + 1);
+  std::iota(docs.begin(), docs.end(), 0u);
+  std::iota(starts.begin(), starts.end(), uint64_t{0});
+  w.write_terms(m, views, false, PostingsTable{docs, {}, starts});
   std::vector<uint32_t> exists(terms.size());
   for (uint32_t i = 0; i < exists.size(); ++i) exists[i] = i;
   w.write_exists(m, exists);
