@@ -725,13 +725,16 @@ std::vector<size_t> Index::pick_merge_locked(bool force) const {
         *std::max_element(levels.begin() + static_cast<std::ptrdiff_t>(start), levels.end());
     size_t end = levels.size();  // one past the last segment of this level
     while (end > start + 1 && levels[end - 1] < top - kLevelSpan) --end;
-    // The first window of merge_factor neighbours in this level whose merge stays
-    // within max_merge_docs (a merge builds its segment in memory).
+    // A level of merge_factor segments or more merges its first merge_factor neighbours,
+    // or, when they would pass max_merge_docs (a merge builds its segment in memory), as
+    // many of them as stay within it (at least two): refresh segments of 200k docs would
+    // otherwise never merge under a 1.5M cap.
     for (size_t w = start; w + factor <= end; ++w) {
       uint64_t docs = 0;
-      for (size_t k = 0; k < factor; ++k) docs += live[w + k];
-      if (docs > settings_.max_merge_docs) continue;
-      for (size_t k = 0; k < factor; ++k) group.push_back(w + k);
+      size_t k = 0;
+      while (k < factor && docs + live[w + k] <= settings_.max_merge_docs) docs += live[w + k++];
+      if (k < 2) continue;
+      for (size_t i = 0; i < k; ++i) group.push_back(w + i);
       return group;
     }
     start = end;

@@ -512,6 +512,21 @@ TEST(IndexDurabilityTest, MergeLevelsToleranceAndCap) {
   EXPECT_LT(snap->segments.size(), 12u);
   for (const auto& seg : snap->segments) EXPECT_LE(seg.reader->doc_count(), 400u);
   EXPECT_EQ(*(*idx)->count(std::nullopt), total);
+
+  // Segments of 200 under a cap of 500: three would pass it, two merge instead.
+  s.max_merge_docs = 500;
+  auto big = Index::create_in_memory("big", Mapping{}, s);
+  ASSERT_TRUE(big.ok());
+  for (int round = 0; round < 6; ++round) {
+    std::vector<BulkItem> batch(200, BulkItem{BulkOp::kIndex, std::nullopt, R"({"n":1})"});
+    ASSERT_TRUE((*big)->bulk(batch, true).ok());
+  }
+  ASSERT_TRUE((*big)->merge(false).ok());
+  const auto merged = (*big)->snapshot();
+  // 400, 400, 200, 200: two pairs merged; the last two wait for a third neighbour.
+  EXPECT_EQ(merged->segments.size(), 4u);
+  for (const auto& seg : merged->segments) EXPECT_LE(seg.reader->doc_count(), 500u);
+  EXPECT_EQ(*(*big)->count(std::nullopt), 1200);
 }
 
 // Merges run outside the write lock: documents indexed, updated and deleted while
