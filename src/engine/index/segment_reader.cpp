@@ -165,6 +165,17 @@ Postings FieldReader::postings(uint32_t t) const {
   return p;
 }
 
+uint8_t FieldReader::min_norm(uint32_t doc_count) const {
+  std::call_once(min_norm_->once, [&] {
+    if (norms_ == nullptr) return;
+    uint8_t m = 255;
+    for (uint32_t d = 0; d < doc_count; ++d)
+      if (norms_[d] != 0 && norms_[d] < m) m = norms_[d];
+    min_norm_->value = m;
+  });
+  return min_norm_->value;
+}
+
 uint32_t FieldReader::listed_freq(const char* e, uint32_t i) const {
   const uint32_t card = load_le<uint32_t>(e);
   const auto* codes = reinterpret_cast<const uint8_t*>(e + 16 + 4 * size_t{card});
@@ -328,6 +339,10 @@ Result<std::shared_ptr<const SegmentReader>> SegmentReader::open(
       f.unique_ = uq && uq->is_bool() && uq->get_bool();
     }
     if (fo.contains("norms")) f.norms_ = reinterpret_cast<const uint8_t*>(b + u64(fo, "norms"));
+    if (fo.contains("min_norm")) {  // written with the norms since it exists; else found on use
+      const auto shortest = static_cast<uint8_t>(u64(fo, "min_norm"));
+      std::call_once(f.min_norm_->once, [&] { f.min_norm_->value = shortest; });
+    }
     if (fo.contains("exists"))
       f.exists_ = Bitmap::view_frozen(b + u64(fo, "exists"), u64(fo, "exists_len"));
     if (fo.contains("dv_values")) f.dv_values_ = b + u64(fo, "dv_values");

@@ -130,6 +130,9 @@ class FieldReader {
   // Text norms: encoded length of the field in `doc` (0 = absent).
   uint8_t norm(uint32_t doc) const { return norms_ ? norms_[doc] : 1; }
   bool has_norms() const { return norms_ != nullptr; }
+  // The smallest norm of a doc holding the field (the shortest value, which a term scores
+  // highest in), found on first use (thread-safe); 1 without norms.
+  uint8_t min_norm(uint32_t doc_count) const;
   const Bitmap& exists() const { return exists_; }
 
   // Doc values: calls f(value) for each value of `doc` in ascending order. T is
@@ -199,6 +202,11 @@ class FieldReader {
     LoweredTerms value;
   };
   std::shared_ptr<LoweredCache> lowered_ = std::make_shared<LoweredCache>();
+  struct MinNormCache {
+    std::once_flag once;
+    uint8_t value = 1;
+  };
+  std::shared_ptr<MinNormCache> min_norm_ = std::make_shared<MinNormCache>();
   // Block-compressed dictionaries only: the blocks, and the whole dictionary once decoded.
   struct DecodedTerms {
     std::once_flag once;

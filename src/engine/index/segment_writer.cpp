@@ -114,6 +114,10 @@ void SegmentWriter::write_norms(json::object& m, const std::vector<uint8_t>& nor
   w_.align();
   m["norms"] = w_.offset();
   w_.put_bytes(norms.data(), norms.size());
+  uint8_t shortest = 255;  // of the docs holding the field (0 = none)
+  for (uint8_t n : norms)
+    if (n != 0 && n < shortest) shortest = n;
+  m["min_norm"] = shortest;
 }
 
 void SegmentWriter::write_exists(json::object& m, const std::vector<uint32_t>& sorted_docs) {

@@ -71,6 +71,19 @@ class Bitmap {
     }
   }
 
+  // Calls f(const uint32_t* values, uint32_t n) for runs of up to 256 values in
+  // increasing order; stops early if f returns false.
+  template <typename F>
+  void for_each_batch(F&& f) const {
+    roaring_uint32_iterator_t it;
+    roaring_init_iterator(r_, &it);
+    uint32_t buf[256];
+    for (;;) {
+      const uint32_t n = roaring_read_uint32_iterator(&it, buf, 256);
+      if (n == 0 || !f(static_cast<const uint32_t*>(buf), n)) return;
+    }
+  }
+
   static Bitmap union_many(const std::vector<Bitmap>& parts);
 
   // Like for_each, from the largest value down.

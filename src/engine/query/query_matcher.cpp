@@ -48,17 +48,14 @@ float QueryContext::avgdl(const std::string& field) {
   return v;
 }
 
-float MatchNode::term_score(uint32_t doc, uint32_t tf) const {
-  float dl = field->has_norms() ? static_cast<float>(decode_norm(field->norm(doc))) : 1.0f;
+float MatchNode::term_score_at(uint32_t tf, uint8_t norm) const {
+  float dl = field->has_norms() ? static_cast<float>(decode_norm(norm)) : 1.0f;
   return weight * bm25_tf_norm(static_cast<float>(tf), dl, avgdl);
 }
 
 std::array<float, 256> MatchNode::tf1_scores() const {
   std::array<float, 256> out;
-  for (uint32_t n = 0; n < 256; ++n) {
-    float dl = field->has_norms() ? static_cast<float>(decode_norm(static_cast<uint8_t>(n))) : 1.0f;
-    out[n] = weight * bm25_tf_norm(1.0f, dl, avgdl);
-  }
+  for (uint32_t n = 0; n < 256; ++n) out[n] = term_score_at(1, static_cast<uint8_t>(n));
   return out;
 }
 

@@ -53,7 +53,10 @@ struct MatchNode {
 
   float score(uint32_t doc) const;
   // kTerm: the score of `doc` given its term frequency.
-  float term_score(uint32_t doc, uint32_t tf) const;
+  float term_score(uint32_t doc, uint32_t tf) const { return term_score_at(tf, field->norm(doc)); }
+  // kTerm: the score for a term frequency and a norm byte; not above it for any longer
+  // field (floating-point operations keep the order).
+  float term_score_at(uint32_t tf, uint8_t norm) const;
   // kTerm: term_score() of a doc with frequency 1, by the doc's norm byte.
   std::array<float, 256> tf1_scores() const;
 };

@@ -503,15 +503,31 @@ class Collector {
       const bool by_score_only = sorts.size() == 1 && primary.type == ResolvedSort::kScore &&
                                  primary.desc && after_.empty() && k_ > 0;
       const std::array<float, 256> tf1 = node.tf1_scores();
+      // The best a doc can score here for its frequency: its field as short as the
+      // segment's shortest. A doc whose best does not beat the k-th best is skipped on its
+      // frequency alone, without reading its norm: once k docs are held, the frequency-1
+      // docs (most of them) go by without a look.
+      const uint8_t shortest = node.field->min_norm(seg.reader->doc_count());
+      const std::array<float, 4> best = {0, tf1[shortest], node.term_score_at(2, shortest),
+                                         node.term_score_at(3, shortest)};
       size_t i = 0;
-      node.postings.docs.for_each([&](uint32_t doc) -> bool {
-        size_t at = i++;
-        if (has_deletes && seg.deleted->contains(doc)) return true;
-        const uint32_t tf = node.postings.freq_at(at);
-        const float s = tf == 1 ? tf1[node.field->norm(doc)] : node.term_score(doc, tf);
-        if (by_score_only && heap_.size() >= k_ && s <= worst().score) return true;
-        term_score = s;
-        return visit(doc);
+      bool go_on = true;
+      node.postings.docs.for_each_batch([&](const uint32_t* docs, uint32_t n) -> bool {
+        const size_t first = i;
+        i += n;
+        for (uint32_t j = 0; j < n && go_on; ++j) {
+          const uint32_t doc = docs[j];
+          const uint32_t tf = node.postings.freq_at(first + j);
+          const bool full = by_score_only && heap_.size() >= k_;
+          if (full && (tf < 4 ? best[tf] : node.term_score_at(tf, shortest)) <= worst().score)
+            continue;
+          if (has_deletes && seg.deleted->contains(doc)) continue;
+          const float s = tf == 1 ? tf1[node.field->norm(doc)] : node.term_score(doc, tf);
+          if (full && s <= worst().score) continue;
+          term_score = s;
+          go_on = visit(doc);
+        }
+        return go_on;
       });
     } else if (reverse) {
       to_visit->for_each_reverse(visit);
