@@ -115,6 +115,7 @@ Status Index::init_existing() {
     s.reader = *reader;
     s.deleted = std::make_shared<Bitmap>();
     s.persisted = true;
+    s.committed = true;
     if (ms.deletes) {
       auto bytes = read_file(*dir_ / *ms.deletes);
       if (!bytes) return bytes.error();
@@ -173,14 +174,29 @@ void Index::background_loop() {
     {
       std::lock_guard rl(refresh_mu_);
       Status s = refresh_in_background();
-      std::lock_guard wl(write_mu_);
-      size_t unflushed = builder_->memory_bytes();
-      for (const auto& seg : segs_)
-        if (!seg.persisted) unflushed += seg.reader->byte_size();
-      if (s.ok() && dir_ &&
-          (unflushed >= settings_.flush_threshold_bytes ||
-           wal_.size() >= 4 * settings_.flush_threshold_bytes))
-        s = flush_locked();
+      bool flush = false;
+      {
+        std::lock_guard wl(write_mu_);
+        size_t unflushed = builder_->memory_bytes();
+        for (const auto& seg : segs_)
+          if (!seg.persisted) unflushed += seg.reader->byte_size();
+        flush = s.ok() && dir_ &&
+                (unflushed >= settings_.flush_threshold_bytes ||
+                 wal_.size() >= 4 * settings_.flush_threshold_bytes);
+      }
+      if (flush) {
+        // The files first, outside the write lock; then the documents that came
+        // meanwhile, built and written outside it too, so that the commit under the lock
+        // (which must refresh and write all that is left) has little left to do: under
+        // ingest, a flush under the lock stalled the writers 130-200 ms.
+        s = persist_segments();
+        if (s.ok()) s = refresh_in_background();
+        if (s.ok()) s = persist_segments();
+        if (s.ok()) {
+          std::lock_guard wl(write_mu_);
+          s = flush_locked();
+        }
+      }
       if (!s.ok())
         spdlog::warn("index [{}]: background maintenance failed: {}", name_, s.error().message);
     }
@@ -611,6 +627,32 @@ Result<std::shared_ptr<const SegmentReader>> Index::persist_segment(uint64_t id,
   return SegmentReader::open(*file);
 }
 
+Status Index::persist_segments() {
+  if (!dir_) return {};
+  std::vector<std::pair<uint64_t, std::shared_ptr<const SegmentReader>>> pending;
+  {
+    std::lock_guard lock(write_mu_);
+    for (const auto& s : segs_)
+      if (!s.persisted) pending.emplace_back(s.id, s.reader);
+  }
+  if (pending.empty()) return {};
+  for (auto& [id, reader] : pending) {
+    auto mapped = persist_segment(id, *reader->data());
+    if (!mapped) return mapped.error();
+    reader = *mapped;
+  }
+  std::lock_guard lock(write_mu_);
+  for (auto& s : segs_) {
+    for (const auto& [id, reader] : pending) {
+      if (s.id != id || s.persisted) continue;
+      s.reader = reader;  // now served from the memory map
+      s.persisted = true;
+    }
+  }
+  publish_locked();
+  return {};
+}
+
 Status Index::flush_locked() {
   COMPTOIR_TRY(refresh_locked());
   if (!dir_) return {};
@@ -653,6 +695,7 @@ Status Index::commit_locked() {
   wal_name_ = wal_file_name(generation_);
   auto w = WalWriter::open(*dir_ / wal_name_, 0, settings_.sync);
   if (!w) return w.error();
+  for (auto& seg : segs_) seg.committed = seg.persisted;  // flush_locked persisted all
   Status s = write_manifest_locked();
   if (!s.ok()) {
     failed_ = s.error();
@@ -675,7 +718,7 @@ Status Index::write_manifest_locked() {
   m.next_segment = next_segment_;
   m.wal = wal_name_;
   for (const auto& s : segs_) {
-    if (!s.persisted) continue;
+    if (!s.committed) continue;
     m.segments.push_back(ManifestSegment{s.id, s.reader->doc_count(), s.del_file});
   }
   m.mapping = to_es_json(mapping_);
@@ -716,6 +759,9 @@ std::vector<size_t> Index::pick_merge_locked(bool force) const {
   std::vector<double> levels;
   std::vector<uint64_t> live;
   for (const auto& seg : segs_) {
+    // On disk, the committed segments come first (a flush commits them all): merges take
+    // them only, and no flush under the write lock is needed to start one.
+    if (dir_ && !seg.committed) break;
     live.push_back(seg.reader->doc_count() - seg.deleted->cardinality());
     levels.push_back(live.back() == 0 ? 0.0
                                       : std::log(double(live.back())) / std::log(double(factor)));
@@ -753,7 +799,8 @@ Result<bool> Index::merge_once(bool force) {
     COMPTOIR_TRY(check_writable());
     std::vector<size_t> group = pick_merge_locked(force);
     if (group.empty()) return false;
-    if (dir_) COMPTOIR_TRY(flush_locked());  // merge only committed segments
+    // Only committed segments merge; a forced merge takes them all, committed first.
+    if (dir_ && force) COMPTOIR_TRY(flush_locked());
     for (size_t gi : group) {
       ids.push_back(segs_[gi].id);
       inputs.push_back(
@@ -772,6 +819,7 @@ Result<bool> Index::merge_once(bool force) {
     if (!reader) return reader.error();
     out.reader = *reader;
     out.persisted = true;
+    out.committed = true;  // of committed inputs: named by the manifest written at the swap
   } else {
     auto reader = SegmentReader::open(bytes);
     if (!reader) return reader.error();

@@ -131,6 +131,9 @@ class Index {
     std::shared_ptr<const Bitmap> published_deleted;
     uint64_t deleted_version = 0, published_version = UINT64_MAX;
     bool persisted = false;
+    // Named by the manifest on disk, its docs out of the WAL: only such segments merge
+    // (the merged one is then written to the manifest without a new WAL).
+    bool committed = false;
     uint64_t deletes_persisted_version = 0;
     std::optional<std::string> del_file;
   };
@@ -154,6 +157,11 @@ class Index {
   Status refresh_in_background();
   void install_locked(std::shared_ptr<const SegmentReader> reader, Bitmap deleted);
   Status flush_locked();
+  // Writes the segments not on disk yet to their files without the write lock (writers
+  // go on meanwhile), then serves them from their memory maps. The caller holds
+  // refresh_mu_ (so no segment comes or goes meanwhile) and not write_mu_; a
+  // flush_locked() after it has only the commit left to do.
+  Status persist_segments();
   // One merge: picked under the write lock, merged and written without it, swapped in
   // under it again. false when there was nothing to merge. Callers hold merge_mu_.
   Result<bool> merge_once(bool force);

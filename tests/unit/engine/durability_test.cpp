@@ -529,6 +529,37 @@ TEST(IndexDurabilityTest, MergeLevelsToleranceAndCap) {
   EXPECT_EQ(*(*big)->count(std::nullopt), 1200);
 }
 
+// On disk only committed segments merge (no flush under the write lock to start one):
+// the merged segment goes to the manifest with the WAL as it is, and nothing is replayed
+// twice or lost on reopen.
+TEST(IndexDurabilityTest, MergesTakeCommittedSegmentsOnly) {
+  TempDir dir;
+  IndexSettings s = manual();
+  s.merge_factor = 2;
+  auto idx = Index::create("committed", dir.path(), Mapping{}, s);
+  ASSERT_TRUE(idx.ok());
+  auto add_segments = [&](int n) {
+    for (int k = 0; k < n; ++k) {
+      std::vector<BulkItem> batch(10, BulkItem{BulkOp::kIndex, std::nullopt, R"({"n":1})"});
+      ASSERT_TRUE((*idx)->bulk(batch, true).ok());
+    }
+  };
+  add_segments(4);
+  ASSERT_TRUE((*idx)->merge(false).ok());
+  EXPECT_EQ((*idx)->stats().segments, 4u);  // none committed yet
+  ASSERT_TRUE((*idx)->flush().ok());
+  add_segments(2);  // two more, not committed
+  ASSERT_TRUE((*idx)->merge(false).ok());
+  EXPECT_EQ((*idx)->stats().segments, 3u);  // the four committed ones in one, and two new
+  EXPECT_EQ(*(*idx)->count(std::nullopt), 60);
+  std::filesystem::copy(dir.path(), dir.path().string() + "-copy");  // as a crash leaves it
+  auto reopened = Index::open("copy", dir.path().string() + "-copy", manual());
+  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+  EXPECT_EQ(*(*reopened)->count(std::nullopt), 60);
+  reopened->reset();
+  std::filesystem::remove_all(dir.path().string() + "-copy");
+}
+
 // Merges run outside the write lock: documents indexed, updated and deleted while
 // segments merge are all there after the merge, once, in their latest version, and
 // still after a reopen (the deletes made during a merge reach the merged segment).
