@@ -432,9 +432,19 @@ void Index::append_parsed_ahead_locked(std::span<const BulkItem> items, BulkResu
     out.items[i].op = items[i].op;
     out.items[i].id = generate_id();
   }
+  // The WAL records are written on the parsing thread (the indexing thread is the busier
+  // one), in order, for the documents that parse; this thread leaves the WAL alone until
+  // the parser is done.
+  std::function<void(size_t)> log;
+  if (dir_) {
+    log = [&](size_t i) {
+      wal_.append(WalRecord{WalRecord::kIndex, out.items[i].id, items[i].source});
+    };
+  }
   ParseAhead ahead(
       items.size(), [&](size_t i) { return std::string_view(items[i].source); },
-      [&](size_t i) { return std::string_view(out.items[i].id); }, mapping_, ahead_parsers_);
+      [&](size_t i) { return std::string_view(out.items[i].id); }, mapping_, ahead_parsers_,
+      std::move(log));
   for (size_t i = 0; i < items.size(); ++i) {
     BulkItemResult& r = out.items[i];
     auto doc = ahead.next();
@@ -445,7 +455,6 @@ void Index::append_parsed_ahead_locked(std::span<const BulkItem> items, BulkResu
     }
     builder_->add(**doc);
     dirty_ = true;
-    if (dir_) wal_.append(WalRecord{WalRecord::kIndex, r.id, items[i].source});
     r.result = "created";
     r.status = 201;
     r.seq_no = seq_no_++;

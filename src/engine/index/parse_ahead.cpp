@@ -33,10 +33,11 @@ size_t ParseAhead::Counter::wait_at_least(size_t target) {
 
 ParseAhead::ParseAhead(size_t count, std::function<std::string_view(size_t)> source,
                        std::function<std::string_view(size_t)> id, Mapping& mapping,
-                       Parsers& parsers)
+                       Parsers& parsers, std::function<void(size_t)> parsed)
     : count_(count),
       source_(std::move(source)),
       id_(std::move(id)),
+      parsed_ok_(std::move(parsed)),
       mapping_(mapping),
       parsers_(parsers),
       slots_(kRing, Result<const ParsedDocument*>(Error::internal("not parsed"))) {
@@ -60,6 +61,7 @@ void ParseAhead::run() {
     if (stop_.load(std::memory_order_acquire)) return;
     const size_t slot = i % kRing;
     slots_[slot] = parsers_[slot]->parse(source_(i), id_(i), mapping_);
+    if (parsed_ok_ && slots_[slot].ok()) parsed_ok_(i);
     parsed_.raise(i + 1);
   }
 }

@@ -32,8 +32,11 @@ class ParseAhead {
 
   // Starts parsing documents 0..count-1: `source(i)` and `id(i)` must stay valid until
   // this object is destroyed.
+  // `parsed(i)`, if given, runs on the parsing thread, in order, for each document that
+  // parsed (the index writes its WAL record there, off the indexing thread).
   ParseAhead(size_t count, std::function<std::string_view(size_t)> source,
-             std::function<std::string_view(size_t)> id, Mapping& mapping, Parsers& parsers);
+             std::function<std::string_view(size_t)> id, Mapping& mapping, Parsers& parsers,
+             std::function<void(size_t)> parsed = nullptr);
   ~ParseAhead();
   ParseAhead(const ParseAhead&) = delete;
   ParseAhead& operator=(const ParseAhead&) = delete;
@@ -46,6 +49,7 @@ class ParseAhead {
 
   const size_t count_;
   std::function<std::string_view(size_t)> source_, id_;
+  std::function<void(size_t)> parsed_ok_;
   Mapping& mapping_;
   Parsers& parsers_;
   std::vector<Result<const ParsedDocument*>> slots_;
