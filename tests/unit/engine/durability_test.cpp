@@ -229,8 +229,26 @@ TEST(IndexDurabilityTest, GeneratedIdsAreUniqueAndOrdered) {
   // Another instance draws other instance bits: no id in common.
   for (const auto& item : rb->items) EXPECT_FALSE(seen.count(item.id)) << item.id;
   EXPECT_EQ(*(*a)->count(std::nullopt), 0);  // not refreshed yet
+  // Generated ids are not looked up when added; the first lookup by id finds them all.
+  auto updated =
+      (*a)->bulk(std::vector<BulkItem>{{BulkOp::kIndex, ra->items[5].id, R"({"x":2})"},
+                                       {BulkOp::kDelete, ra->items[69999].id, ""},
+                                       {BulkOp::kCreate, ra->items[0].id, R"({"x":3})"}});
+  ASSERT_TRUE(updated.ok());
+  EXPECT_EQ(updated->items[0].result, "updated");
+  EXPECT_EQ(updated->items[1].result, "deleted");
+  EXPECT_EQ(updated->items[2].status, 409);
   ASSERT_TRUE((*a)->refresh().ok());
-  EXPECT_EQ(*(*a)->count(std::nullopt), 70000);
+  EXPECT_EQ(*(*a)->count(std::nullopt), 69999);
+  auto got = (*a)->get_source(ra->items[5].id);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ(**got, R"({"x":2})");
+  // More generated ids after the lookups: still unique, still found.
+  auto more = (*a)->bulk(std::span<const BulkItem>(items).first(300));
+  ASSERT_TRUE(more.ok());
+  EXPECT_TRUE((*a)->delete_doc(more->items[299].id).ok() && *(*a)->delete_doc(more->items[298].id));
+  ASSERT_TRUE((*a)->refresh().ok());
+  EXPECT_EQ(*(*a)->count(std::nullopt), 69999 + 298);
 }
 
 // A large append-only bulk request writes its WAL records on the parsing thread: after a
