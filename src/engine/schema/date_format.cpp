@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -501,31 +502,36 @@ std::string format_date_iso(int64_t ms) {
 }
 
 void append_date_iso(int64_t ms, std::string& out) {
-  int64_t days = floor_div(ms, kMsPerDay);
-  int64_t rem = ms - days * kMsPerDay;
-  int64_t y;
-  unsigned m, d;
-  civil_from_days(days, y, m, d);
-  if (y < 0 || y > 9999) {  // outside four digits: the general form
-    char buf[48];
-    int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
-                          static_cast<long long>(y), m, d, static_cast<long long>(rem / kMsPerHour),
-                          static_cast<long long>(rem / kMsPerMinute % 60),
-                          static_cast<long long>(rem / kMsPerSecond % 60),
-                          static_cast<long long>(rem % 1000));
-    out.append(buf, static_cast<size_t>(n));
-    return;
+  const int64_t days = floor_div(ms, kMsPerDay);
+  const int64_t rem = ms - days * kMsPerDay;
+  // The date part of the last day formatted on this thread: documents in a batch mostly
+  // share their day.
+  thread_local int64_t cached_days = INT64_MIN;
+  thread_local char cached_date[11];
+  if (days != cached_days) {
+    int64_t y;
+    unsigned m, d;
+    civil_from_days(days, y, m, d);
+    if (y < 0 || y > 9999) {  // outside four digits: the general form
+      char buf[48];
+      int n = std::snprintf(
+          buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
+          static_cast<long long>(y), m, d, static_cast<long long>(rem / kMsPerHour),
+          static_cast<long long>(rem / kMsPerMinute % 60),
+          static_cast<long long>(rem / kMsPerSecond % 60), static_cast<long long>(rem % 1000));
+      out.append(buf, static_cast<size_t>(n));
+      return;
+    }
+    std::snprintf(cached_date, sizeof cached_date, "%04lld-%02u-%02u", static_cast<long long>(y), m,
+                  d);
+    cached_days = days;
   }
   char buf[24];
+  std::memcpy(buf, cached_date, 10);
   auto put = [&buf](size_t at, int64_t v, int digits) {
     for (int i = digits - 1; i >= 0; --i, v /= 10)
       buf[at + static_cast<size_t>(i)] = char('0' + v % 10);
   };
-  put(0, y, 4);
-  buf[4] = '-';
-  put(5, m, 2);
-  buf[7] = '-';
-  put(8, d, 2);
   buf[10] = 'T';
   put(11, rem / kMsPerHour, 2);
   buf[13] = ':';

@@ -1,7 +1,7 @@
 // Source references: the template encoder (format and guarantees in source_refs.h).
 #include "engine/store/source_refs.h"
 
-#include <algorithm>
+#include <cstring>
 
 namespace comptoir::engine {
 
@@ -29,7 +29,8 @@ size_t find_token(std::string_view source, const SourceRefValue& v, size_t from)
 }
 
 bool has_marker_bytes(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return c == '\x02' || c == '\x03'; });
+  return std::memchr(s.data(), '\x02', s.size()) != nullptr ||
+         std::memchr(s.data(), '\x03', s.size()) != nullptr;
 }
 
 }  // namespace
@@ -51,20 +52,32 @@ std::string_view SourceRefEncoder::encode(std::string_view source,
   if (cuts_.empty() || source.empty() || source.front() == '\x01' ||
       source.find('\x02') != std::string_view::npos)
     return source;
-  std::sort(cuts_.begin(), cuts_.end(), [](const Cut& a, const Cut& b) { return a.pos < b.pos; });
-  out_.clear();
-  out_.push_back('\x01');
+  // Mostly in order already (values follow their keys): an insertion sort.
+  for (size_t i = 1; i < cuts_.size(); ++i)
+    for (size_t j = i; j > 0 && cuts_[j].pos < cuts_[j - 1].pos; --j)
+      std::swap(cuts_[j], cuts_[j - 1]);
+  // Written in place: at most the source, plus 3 bytes and a name per reference.
+  size_t bound = source.size() + 1;
+  for (const Cut& c : cuts_) bound += 3 + c.value->field.size();
+  out_.resize(bound);
+  char* o = out_.data();
+  *o++ = '\x01';
+  auto put = [&o](std::string_view bytes) {
+    std::memcpy(o, bytes.data(), bytes.size());
+    o += bytes.size();
+  };
   size_t at = 0;
   for (const Cut& c : cuts_) {
     if (c.pos < at) continue;  // overlaps the cut before: stays in the text
-    out_.append(source.substr(at, c.pos - at));
-    out_.push_back('\x02');
-    out_.push_back(static_cast<char>(c.value->kind));
-    out_.append(c.value->field);
-    out_.push_back('\x03');
+    put(source.substr(at, c.pos - at));
+    *o++ = '\x02';
+    *o++ = static_cast<char>(c.value->kind);
+    put(c.value->field);
+    *o++ = '\x03';
     at = c.pos + c.len;
   }
-  out_.append(source.substr(at));
+  put(source.substr(at));
+  out_.resize(static_cast<size_t>(o - out_.data()));
   return out_;
 }
 

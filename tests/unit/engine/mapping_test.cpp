@@ -2,6 +2,8 @@
 // type errors; date formats and date math.
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "engine/dsl/dsl_error.h"
 #include "engine/index/document_parser.h"
 #include "engine/index/index.h"
@@ -168,6 +170,26 @@ TEST(MappingTest, NonFiniteFloatsAreRejected) {
   ASSERT_TRUE((*idx)->index_doc(R"({"big":1.5})", "3").ok());
   ASSERT_TRUE((*idx)->refresh().ok());
   EXPECT_EQ(*(*idx)->count(std::nullopt), 1);
+}
+
+// The ISO form of an instant (used to print dates and to find them in stored sources)
+// agrees with the general formatter whatever the order of the days asked for (it keeps
+// the last day's date part).
+TEST(MappingTest, IsoDatesAgreeWithTheGeneralFormatter) {
+  std::mt19937_64 rng(5);
+  std::vector<int64_t> instants = {
+      0, -1, 86'399'999, 86'400'000, 951'782'400'000, 253'402'300'799'999, -62'135'596'800'000};
+  for (int i = 0; i < 2000; ++i) {
+    const int64_t base = static_cast<int64_t>(rng() % 400'000'000'000'000ull) - 62'000'000'000'000;
+    instants.push_back(base);
+    instants.push_back(base + static_cast<int64_t>(rng() % 3'600'000));  // often the same day
+  }
+  for (int64_t ms : instants) {
+    EXPECT_EQ(format_date_iso(ms), format_date(ms, "", "")) << ms;
+    std::string appended = "x";
+    append_date_iso(ms, appended);
+    EXPECT_EQ(appended, "x" + format_date_iso(ms)) << ms;
+  }
 }
 
 TEST(MappingTest, DatesAndDateMath) {
