@@ -414,7 +414,7 @@ Result<BulkResult> Index::bulk(std::span<const BulkItem> items, bool refresh) {
   publish_mapping_locked();
   // The caller waits for this refresh: its segment keeps plain term dictionaries (a
   // 1 MiB upload's refresh writes ~2x faster); merges compress them later.
-  Status refreshed = refresh ? refresh_locked(/*compress_terms=*/false) : Status{};
+  Status refreshed = refresh ? refresh_locked(/*waited_for=*/true) : Status{};
   if (syncer.joinable()) syncer.join();
   if (!synced.ok()) {
     failed_ = synced.error();
@@ -547,9 +547,10 @@ Status Index::refresh() {
   return refresh_locked();
 }
 
-Status Index::refresh_locked(bool compress_terms) {
+Status Index::refresh_locked(bool waited_for) {
   if (!builder_->empty()) {
-    std::string bytes = builder_->finish(SegmentWriterOptions{.compress_terms = compress_terms});
+    std::string bytes =
+        builder_->finish(SegmentWriterOptions{.compress_terms = !waited_for}, waited_for);
     auto reader = SegmentReader::open(SegmentData::from_string(bytes));
     if (!reader) return reader.error();
     install_locked(*reader, std::exchange(builder_deleted_, Bitmap()));

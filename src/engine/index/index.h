@@ -152,7 +152,9 @@ class Index {
   Status apply_index_locked(std::string_view id, std::string_view source, BulkItemResult* result);
   // `compress_terms`: see SegmentWriterOptions; a refresh a caller waits for (bulk with
   // refresh) writes plain dictionaries, the merges compress them later.
-  Status refresh_locked(bool compress_terms = true);
+  // `waited_for`: a bulk request waits for this refresh (as an upload does): plain term
+  // dictionaries (merges compress them later), fields prepared on two threads.
+  Status refresh_locked(bool waited_for = false);
   // Builds the in-memory segment without holding write_mu_; the caller holds refresh_mu_.
   Status refresh_in_background();
   void install_locked(std::shared_ptr<const SegmentReader> reader, Bitmap deleted);

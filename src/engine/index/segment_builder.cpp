@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
+#include <exception>
+#include <thread>
 
 #include "engine/index/segment_format.h"
 #include "engine/index/segment_writer.h"
@@ -384,43 +386,108 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
   return d;
 }
 
-std::string SegmentBuilder::finish(SegmentWriterOptions options) {
+// A term field's dictionary order, postings back to back in that order, and keyword
+// doc values as ordinals: computed from the field alone, so finish() can prepare several
+// fields at once before writing them one after the other.
+struct SegmentBuilder::PreparedTerms {
+  std::vector<std::string_view> sorted;
+  std::vector<uint64_t> starts;
+  std::vector<uint32_t> docs;
+  std::vector<uint8_t> freqs;
+  std::vector<uint32_t> dv_docs, dv_ords;  // keyword doc values, ordinals sorted per doc
+};
+
+SegmentBuilder::PreparedTerms SegmentBuilder::prepare(TermField& f) {
+  PreparedTerms p;
+  const uint32_t n = static_cast<uint32_t>(f.terms.size());
+  const std::vector<uint32_t> order = byte_order(f.terms);
+  std::vector<uint32_t> ord_of(n);
+  for (uint32_t o = 0; o < n; ++o) ord_of[order[o]] = o;
+  p.sorted.resize(n);
+  for (uint32_t o = 0; o < n; ++o) p.sorted[o] = f.terms[order[o]];
+  p.starts.resize(n + 1);
+  const uint64_t total = f.posting_count();
+  p.docs.reserve(total);
+  if (f.text) p.freqs.reserve(total);
+  for (uint32_t o = 0; o < n; ++o) {
+    const uint32_t t = order[o];
+    p.starts[o] = p.docs.size();
+    p.docs.insert(p.docs.end(), f.docs[t].begin(), f.docs[t].end());
+    p.docs.push_back(f.last_doc[t]);
+    std::vector<uint32_t>().swap(f.docs[t]);
+    if (f.text) {
+      p.freqs.insert(p.freqs.end(), f.freqs[t].begin(), f.freqs[t].end());
+      p.freqs.push_back(f.last_freq[t]);
+      std::vector<uint8_t>().swap(f.freqs[t]);
+    }
+  }
+  p.starts[n] = p.docs.size();
+  if (!f.text && f.doc_values) {
+    std::vector<uint32_t> per;
+    p.dv_docs.reserve(f.dv.size());
+    p.dv_ords.reserve(f.dv.size());
+    size_t i = 0;
+    while (i < f.dv.size()) {
+      size_t j = i;
+      per.clear();
+      while (j < f.dv.size() && f.dv[j].first == f.dv[i].first)
+        per.push_back(ord_of[f.dv[j++].second]);
+      std::sort(per.begin(), per.end());
+      for (uint32_t o : per) {
+        p.dv_docs.push_back(f.dv[i].first);
+        p.dv_ords.push_back(o);
+      }
+      i = j;
+    }
+  }
+  return p;
+}
+
+std::string SegmentBuilder::finish(SegmentWriterOptions options, bool two_threads) {
   const uint32_t n_docs = doc_count();
   SegmentWriter w(options);
-  for (const auto& fp : term_fields_) {
-    TermField& f = *fp;
+  // Two threads prepare the term fields (largest first, each to the thread with less
+  // work so far) when the caller waits for the segment; else each field is prepared
+  // just before it is written (less memory at once).
+  std::vector<PreparedTerms> prepared;
+  constexpr uint32_t kTwoThreadsMinDocs = 2048;
+  if (two_threads && n_docs >= kTwoThreadsMinDocs && term_fields_.size() > 1) {
+    prepared.resize(term_fields_.size());
+    std::vector<size_t> by_size(term_fields_.size());
+    for (size_t i = 0; i < by_size.size(); ++i) by_size[i] = i;
+    auto work = [&](size_t i) {
+      return term_fields_[i]->terms.size() + term_fields_[i]->dv.size();
+    };
+    std::sort(by_size.begin(), by_size.end(),
+              [&](size_t a, size_t b) { return work(a) > work(b); });
+    std::vector<size_t> mine, theirs;
+    uint64_t mine_work = 0, their_work = 0;
+    for (size_t i : by_size) {
+      if (mine_work <= their_work) {
+        mine.push_back(i), mine_work += work(i);
+      } else {
+        theirs.push_back(i), their_work += work(i);
+      }
+    }
+    std::exception_ptr failed;
+    std::thread helper([&] {
+      try {
+        for (size_t i : theirs) prepared[i] = prepare(*term_fields_[i]);
+      } catch (...) {
+        failed = std::current_exception();
+      }
+    });
+    for (size_t i : mine) prepared[i] = prepare(*term_fields_[i]);
+    helper.join();
+    if (failed) std::rethrow_exception(failed);
+  }
+  for (size_t fi = 0; fi < term_fields_.size(); ++fi) {
+    TermField& f = *term_fields_[fi];
     json::object m;
     m["name"] = f.name;
     m["type"] = f.name == "_id" ? "_id" : std::string(field_type_name(f.type));
-    const uint32_t n = static_cast<uint32_t>(f.terms.size());
-    const std::vector<uint32_t> order = byte_order(f.terms);
-    std::vector<uint32_t> ord_of(n);
-    for (uint32_t o = 0; o < n; ++o) ord_of[order[o]] = o;
-    std::vector<std::string_view> sorted(n);
-    for (uint32_t o = 0; o < n; ++o) sorted[o] = f.terms[order[o]];
-    {
-      // Postings in dictionary order, back to back.
-      std::vector<uint64_t> starts(n + 1);
-      std::vector<uint32_t> docs;
-      std::vector<uint8_t> freqs;
-      const uint64_t total = f.posting_count();
-      docs.reserve(total);
-      if (f.text) freqs.reserve(total);
-      for (uint32_t o = 0; o < n; ++o) {
-        const uint32_t t = order[o];
-        starts[o] = docs.size();
-        docs.insert(docs.end(), f.docs[t].begin(), f.docs[t].end());
-        docs.push_back(f.last_doc[t]);
-        std::vector<uint32_t>().swap(f.docs[t]);
-        if (f.text) {
-          freqs.insert(freqs.end(), f.freqs[t].begin(), f.freqs[t].end());
-          freqs.push_back(f.last_freq[t]);
-          std::vector<uint8_t>().swap(f.freqs[t]);
-        }
-      }
-      starts[n] = docs.size();
-      w.write_terms(m, sorted, f.text, PostingsTable{docs, freqs, starts});
-    }
+    const PreparedTerms p = prepared.empty() ? prepare(f) : std::move(prepared[fi]);
+    w.write_terms(m, p.sorted, f.text, PostingsTable{p.docs, p.freqs, p.starts});
     if (f.text) {
       std::vector<uint8_t> norms(n_docs, 0);
       for (auto [d, len] : f.lengths) norms[d] = encode_norm(len);
@@ -428,26 +495,8 @@ std::string SegmentBuilder::finish(SegmentWriterOptions options) {
       m["sum_ttf"] = f.sum_ttf;
     }
     w.write_exists(m, f.exists_docs);
-    // Keyword doc values: ordinals, sorted per doc.
-    if (!f.text && f.doc_values) {
-      std::vector<uint32_t> docs, ords, per;
-      docs.reserve(f.dv.size());
-      ords.reserve(f.dv.size());
-      size_t i = 0;
-      while (i < f.dv.size()) {
-        size_t j = i;
-        per.clear();
-        while (j < f.dv.size() && f.dv[j].first == f.dv[i].first)
-          per.push_back(ord_of[f.dv[j++].second]);
-        std::sort(per.begin(), per.end());
-        for (uint32_t o : per) {
-          docs.push_back(f.dv[i].first);
-          ords.push_back(o);
-        }
-        i = j;
-      }
-      w.write_column<uint32_t>(m, n_docs, docs, ords, UINT32_MAX);
-    }
+    if (!f.text && f.doc_values)
+      w.write_column<uint32_t>(m, n_docs, p.dv_docs, p.dv_ords, UINT32_MAX);
     w.add_field(std::move(m));
   }
   for (const auto& cp : column_fields_) {

@@ -33,12 +33,15 @@ class SegmentBuilder {
   // The doc holding `id` (latest one if added twice), if any.
   std::optional<uint32_t> find_id(std::string_view id) const;
 
-  // Serialises the segment. The builder is left empty.
-  std::string finish(SegmentWriterOptions options = {});
+  // Serialises the segment. The builder is left empty. `two_threads`: the caller waits
+  // for it (a refresh an upload asked for): the term fields are prepared on two threads.
+  std::string finish(SegmentWriterOptions options = {}, bool two_threads = false);
 
  private:
   struct TermField;
   struct ColumnField;
+  struct PreparedTerms;
+  static PreparedTerms prepare(TermField& f);
   TermField& term_field(const std::string& name, bool text);
   ColumnField& column_field(const std::string& name, bool is_double, FieldType type);
   // The fields of the i-th ParsedField of the last documents: documents repeat the same

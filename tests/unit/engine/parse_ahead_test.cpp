@@ -45,7 +45,10 @@ std::vector<BulkItem> mixed_batch(size_t n, uint32_t seed) {
 
 TEST(ParseAheadTest, BulkAnswersAsOneByOne) {
   for (uint32_t seed : {1u, 2u, 3u}) {
-    const auto items = mixed_batch(3 * ParseAhead::kRing + Index::kParseAheadMin, seed);
+    // The last seed's batch is large enough for the refresh to prepare fields on two
+    // threads (SegmentBuilder::finish).
+    const auto items =
+        mixed_batch(seed == 3 ? 3000 : 3 * ParseAhead::kRing + Index::kParseAheadMin, seed);
     auto batched = manual_index("batched", "{}");
     auto single = manual_index("single", "{}");
     auto r = batched->bulk(items, true);
@@ -79,6 +82,18 @@ TEST(ParseAheadTest, BulkAnswersAsOneByOne) {
       }
     }
     EXPECT_EQ(*batched->count(std::nullopt), *single->count(std::nullopt));
+    // Doc values (keyword ordinals, numbers) and sources agree too.
+    auto req = parse_es_json(
+        R"({"size":40,"sort":[{"tag.keyword":"desc"},{"n":"asc"}],"query":{"exists":{"field":"tag"}}})");
+    ASSERT_TRUE(req.ok());
+    auto ra = batched->search(*req), rb = single->search(*req);
+    ASSERT_TRUE(ra.ok() && rb.ok());
+    ASSERT_EQ(ra->hits.size(), rb->hits.size());
+    EXPECT_EQ(ra->hits.size(), 40u);
+    for (size_t i = 0; i < ra->hits.size(); ++i)
+      EXPECT_EQ(boost::json::serialize(*ra->hits[i].source),
+                boost::json::serialize(*rb->hits[i].source))
+          << i;
   }
 }
 
