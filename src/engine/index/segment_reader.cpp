@@ -180,21 +180,14 @@ uint32_t FieldReader::listed_freq(const char* e, uint32_t i) const {
   const uint32_t card = load_le<uint32_t>(e);
   const auto* codes = reinterpret_cast<const uint8_t*>(e + 16 + 4 * size_t{card});
   if (!packed_freqs_) return codes[i];  // one byte each
-  const uint32_t code = (codes[i >> 2] >> ((i & 3) * 2)) & 3;
-  if (code < 3) return code + 1;
-  const char* x = reinterpret_cast<const char*>(codes) + (card + 3) / 4;
-  const uint32_t n = load_le<uint32_t>(x);
-  for (uint32_t k = 0; k < n; ++k)
-    if (load_le<uint32_t>(x + 4 + 4 * size_t{k}) == i)
-      return static_cast<uint8_t>(x[4 + 4 * n + k]);
-  throw SegmentCorruption("segment postings: a frequency exception is missing");
+  const uint32_t code = Postings::packed_code(codes, i);
+  return code < 3 ? code + 1 : Postings::packed_exception(codes, card, i);
 }
 
-// Packed frequencies: u8 codes[(card + 3) / 4] | u32 n | u32 index[n] | u8 freq[n], the
-// indices ascending (segment_format.h).
-uint32_t Postings::packed_exception(size_t i) const {
-  const size_t card = docs.cardinality();
-  const char* p = reinterpret_cast<const char*>(freqs) + (card + 3) / 4;
+// Packed frequencies: u8 codes[(count + 3) / 4] | u32 n | u32 index[n] | u8 freq[n], the
+// indices ascending.
+uint32_t Postings::packed_exception(const uint8_t* codes, size_t count, size_t i) {
+  const char* p = reinterpret_cast<const char*>(codes) + (count + 3) / 4;
   const uint32_t n = load_le<uint32_t>(p);
   uint32_t lo = 0, hi = n;
   while (lo < hi) {

@@ -47,12 +47,16 @@ struct Postings {
     if (single_freq != 0) return single_freq;
     if (freqs == nullptr) return 1;
     if (!packed_freqs) return freqs[i];
-    const uint32_t code = (freqs[i >> 2] >> ((i & 3) * 2)) & 3;
-    return code < 3 ? code + 1 : packed_exception(i);
+    const uint32_t code = packed_code(freqs, i);
+    return code < 3 ? code + 1 : packed_exception(freqs, docs.cardinality(), i);
   }
 
- private:
-  uint32_t packed_exception(size_t i) const;
+  // Packed frequencies of `count` docs at `codes` (segment_format.h): the i-th code
+  // (frequency - 1, or 3), and the frequency listed for a code 3.
+  static uint32_t packed_code(const uint8_t* codes, size_t i) {
+    return (codes[i >> 2] >> ((i & 3) * 2)) & 3;
+  }
+  static uint32_t packed_exception(const uint8_t* codes, size_t count, size_t i);
 };
 
 // A term dictionary's bytes with ASCII letters lowered, for case-insensitive scans;

@@ -229,6 +229,16 @@ std::string_view TermBlocks::decompress(uint32_t b, std::string_view frame,
   return scratch;
 }
 
+void TermBlocks::next_term(uint32_t b, const char** p, const char* e, std::string& cur) const {
+  uint32_t shared = 0, suffix = 0;
+  if (!get_varint(p, e, &shared) || !get_varint(p, e, &suffix) || shared > cur.size() ||
+      suffix > static_cast<size_t>(e - *p))
+    corrupt(b, "is truncated");
+  cur.resize(shared);
+  cur.append(*p, suffix);
+  *p += suffix;
+}
+
 uint32_t TermBlocks::lower_bound(std::string_view t, bool* equal) const {
   *equal = false;
   // The blocks whose first term is <= t: the answer is in the last of them, or is the
@@ -258,13 +268,7 @@ uint32_t TermBlocks::lower_bound(std::string_view t, bool* equal) const {
   const char* p = pl.data();
   const char* e = p + pl.size();
   while (++term < end_term) {
-    uint32_t shared = 0, suffix = 0;
-    if (!get_varint(&p, e, &shared) || !get_varint(&p, e, &suffix) || shared > cur.size() ||
-        suffix > static_cast<size_t>(e - p))
-      corrupt(b, "is truncated");
-    cur.resize(shared);
-    cur.append(p, suffix);
-    p += suffix;
+    next_term(b, &p, e, cur);
     if (std::string_view(cur) >= t) {
       *equal = std::string_view(cur) == t;
       return term;
@@ -290,23 +294,14 @@ void TermBlocks::append_term(uint32_t i, std::string& out) const {
   if (i < term || i >= end_term) corrupt(b, "does not hold the term asked for");
   const char* after = nullptr;
   const std::string_view first = first_term(b, &after);
-  if (i == term) {
-    out.append(first);
-    return;
-  }
+  // The payload is read even for the first term: its checksum covers the first term too.
   thread_local std::string scratch, cur;
   const std::string_view pl = payload(b, first, after, scratch);
   cur.assign(first);
   const char* p = pl.data();
   const char* e = p + pl.size();
   while (term++ < i) {
-    uint32_t shared = 0, suffix = 0;
-    if (!get_varint(&p, e, &shared) || !get_varint(&p, e, &suffix) || shared > cur.size() ||
-        suffix > static_cast<size_t>(e - p))
-      corrupt(b, "is truncated");
-    cur.resize(shared);
-    cur.append(p, suffix);
-    p += suffix;
+    next_term(b, &p, e, cur);
   }
   out.append(cur);
 }

@@ -80,6 +80,8 @@ class TermBlocks {
   std::string_view payload(uint32_t b, std::string_view first, const char* after,
                            std::string& scratch) const;
   std::string_view decompress(uint32_t b, std::string_view frame, std::string& scratch) const;
+  // The term after `cur` in block b's decoded payload, read at *p (before e) into cur.
+  void next_term(uint32_t b, const char** p, const char* e, std::string& cur) const;
   [[noreturn]] void corrupt(uint32_t b, const char* what) const;
 };
 

@@ -55,20 +55,16 @@ class Bitmap {
   // false (f may also return void).
   template <typename F>
   void for_each(F&& f) const {
-    roaring_uint32_iterator_t it;
-    roaring_init_iterator(r_, &it);
-    uint32_t buf[256];
-    for (;;) {
-      uint32_t n = roaring_read_uint32_iterator(&it, buf, 256);
-      if (n == 0) return;
+    for_each_batch([&f](const uint32_t* values, uint32_t n) {
       for (uint32_t i = 0; i < n; ++i) {
-        if constexpr (std::is_same_v<decltype(f(buf[i])), bool>) {
-          if (!f(buf[i])) return;
+        if constexpr (std::is_same_v<decltype(f(values[i])), bool>) {
+          if (!f(values[i])) return false;
         } else {
-          f(buf[i]);
+          f(values[i]);
         }
       }
-    }
+      return true;
+    });
   }
 
   // Calls f(const uint32_t* values, uint32_t n) for runs of up to 256 values in

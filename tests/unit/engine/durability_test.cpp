@@ -50,6 +50,29 @@ IndexSettings manual() {
   return s;
 }
 
+// The index a crash would leave now: a copy of its directory, taken while it is open
+// (nothing flushed or closed first), then opened. The copy goes with this object.
+class CrashCopy {
+ public:
+  explicit CrashCopy(const TempDir& dir) : path_(dir.path().string() + "-copy") {
+    fs::copy(dir.path(), path_);
+    auto opened = Index::open("copy", path_, manual());
+    EXPECT_TRUE(opened.ok()) << opened.error().message;
+    if (opened.ok()) index_ = std::move(*opened);
+  }
+  ~CrashCopy() {
+    index_.reset();
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  bool ok() const { return index_ != nullptr; }
+  Index* operator->() const { return index_.get(); }
+
+ private:
+  fs::path path_;
+  std::unique_ptr<Index> index_;
+};
+
 std::vector<std::pair<int, std::string>> replay_all(const fs::path& p, uint64_t* valid = nullptr) {
   std::vector<std::pair<int, std::string>> out;
   auto r = replay_wal(p, [&](const WalRecord& rec) -> Status {
@@ -187,12 +210,9 @@ TEST(IndexDurabilityTest, BulkWithRefreshIsSearchableAndDurable) {
   EXPECT_FALSE(r->errors);
   EXPECT_EQ(*(*idx)->count(std::nullopt), 3000);
   // Not flushed: the documents come back from the WAL.
-  std::filesystem::copy(dir.path(), dir.path().string() + "-copy");
-  auto reopened = Index::open("copy", dir.path().string() + "-copy", manual());
-  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
-  EXPECT_EQ(*(*reopened)->count(std::nullopt), 3000);
-  reopened->reset();
-  std::filesystem::remove_all(dir.path().string() + "-copy");
+  CrashCopy reopened(dir);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(*reopened->count(std::nullopt), 3000);
 }
 
 // Generated ids: 20 URL-safe characters, unique and increasing within an instance even
@@ -271,17 +291,14 @@ TEST(IndexDurabilityTest, ParsedAheadBulkIsInTheWal) {
     if (r->items[i].status == 201) accepted[r->items[i].id] = items[i].source;
     EXPECT_EQ(r->items[i].status, i % 97 == 5 ? 400 : 201) << i;
   }
-  std::filesystem::copy(dir.path(), dir.path().string() + "-copy");
-  auto reopened = Index::open("copy", dir.path().string() + "-copy", manual());
-  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
-  EXPECT_EQ(*(*reopened)->count(std::nullopt), static_cast<int64_t>(accepted.size()));
+  CrashCopy reopened(dir);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(*reopened->count(std::nullopt), static_cast<int64_t>(accepted.size()));
   for (const auto& [id, source] : accepted) {
-    auto got = (*reopened)->get_source(id);
+    auto got = reopened->get_source(id);
     ASSERT_TRUE(got.ok() && got->has_value()) << id;
     EXPECT_EQ(**got, source);
   }
-  reopened->reset();
-  std::filesystem::remove_all(dir.path().string() + "-copy");
 }
 
 // Source-only fields: mapped as disabled objects, kept in _source, unmapped for queries;
@@ -318,14 +335,11 @@ TEST(IndexDurabilityTest, SourceOnlyFieldsAreKeptNotIndexed) {
   EXPECT_NE((*source)->find(R"("level":"WARN")"), std::string::npos);
 
   // A copy of the directory as a crash leaves it: the mapping is already durable.
-  std::filesystem::copy(dir.path(), dir.path().string() + "-copy");
-  auto reopened = Index::open("copy", dir.path().string() + "-copy", manual());
-  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
-  EXPECT_TRUE((*reopened)->mapping()->is_disabled("level"));
-  EXPECT_EQ(*(*reopened)->count(Query(TermQuery{"level", std::string("WARN")})), 0);
-  EXPECT_EQ(*(*reopened)->count(std::nullopt), 4);
-  reopened->reset();
-  std::filesystem::remove_all(dir.path().string() + "-copy");
+  CrashCopy reopened(dir);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_TRUE(reopened->mapping()->is_disabled("level"));
+  EXPECT_EQ(*reopened->count(Query(TermQuery{"level", std::string("WARN")})), 0);
+  EXPECT_EQ(*reopened->count(std::nullopt), 4);
 }
 
 // An early write that fails (here: past the process's file size limit) is reported by
@@ -603,12 +617,9 @@ TEST(IndexDurabilityTest, MergesTakeCommittedSegmentsOnly) {
   ASSERT_TRUE((*idx)->merge(false).ok());
   EXPECT_EQ((*idx)->stats().segments, 3u);  // the four committed ones in one, and two new
   EXPECT_EQ(*(*idx)->count(std::nullopt), 60);
-  std::filesystem::copy(dir.path(), dir.path().string() + "-copy");  // as a crash leaves it
-  auto reopened = Index::open("copy", dir.path().string() + "-copy", manual());
-  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
-  EXPECT_EQ(*(*reopened)->count(std::nullopt), 60);
-  reopened->reset();
-  std::filesystem::remove_all(dir.path().string() + "-copy");
+  CrashCopy reopened(dir);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(*reopened->count(std::nullopt), 60);
 }
 
 // Merges run outside the write lock: documents indexed, updated and deleted while

@@ -93,5 +93,29 @@ TEST(PostingsFreqsTest, MergedFrequenciesFollowTheirDocs) {
   rare.docs.for_each([&](uint32_t doc) { EXPECT_EQ(rare.freq(doc), 5u) << doc; });
 }
 
+// The exception list of packed frequencies: a code 3 finds its frequency, and one the
+// list lacks is a corruption, not a wrong score.
+TEST(PostingsFreqsTest, PackedExceptionsAreFoundOrReported) {
+  // Five docs, frequencies 1, 4, 2, 9, 3: codes 0, 3, 1, 3 | 2, then n = 2, indices 1 and
+  // 3, frequencies 4 and 9.
+  std::string packed;
+  packed.push_back(static_cast<char>(0 | 3 << 2 | 1 << 4 | 3 << 6));
+  packed.push_back(static_cast<char>(2));
+  auto put32 = [&packed](uint32_t v) { packed.append(reinterpret_cast<const char*>(&v), 4); };
+  put32(2);
+  put32(1);
+  put32(3);
+  packed.push_back(4);
+  packed.push_back(9);
+  const auto* codes = reinterpret_cast<const uint8_t*>(packed.data());
+  const uint32_t want[] = {1, 4, 2, 9, 3};
+  for (size_t i = 0; i < 5; ++i) {
+    const uint32_t code = Postings::packed_code(codes, i);
+    EXPECT_EQ(code < 3 ? code + 1 : Postings::packed_exception(codes, 5, i), want[i]) << i;
+  }
+  packed[2 + 4 + 4] = 2;  // the list now names doc 2 where doc 3 was: doc 3's is missing
+  EXPECT_THROW(Postings::packed_exception(codes, 5, 3), SegmentCorruption);
+}
+
 }  // namespace
 }  // namespace comptoir::engine

@@ -158,5 +158,54 @@ TEST(SourceRefsTest, ReferenceToAMissingColumnIsCorruption) {
   EXPECT_NE(doc.error().message.find("Message.keyword"), std::string::npos);
 }
 
+// A referenced keyword whose term block is damaged: fetching the document is a
+// corruption error, not an answer from garbage nor a crash.
+TEST(SourceRefsTest, DamagedTermBlockFailsTheFetch) {
+  Mapping mapping;
+  DocumentParser parser;
+  SegmentBuilder builder;
+  std::vector<std::string> docs;
+  for (int i = 0; i < 2000; ++i)  // ~100 KiB of distinct messages: a block dictionary
+    docs.push_back(R"({"Message":"message number )" + std::to_string(i * 7919) +
+                   R"( with some words to make it long enough"})");
+  for (size_t i = 0; i < docs.size(); ++i) {
+    const std::string id = std::to_string(i);
+    auto parsed = parser.parse(docs[i], id, mapping);
+    ASSERT_TRUE(parsed.ok());
+    builder.add(**parsed);
+  }
+  std::string bytes = builder.finish();
+  const uint64_t meta_off = load_le<uint64_t>(bytes.data() + bytes.size() - 32);
+  const uint64_t meta_len = load_le<uint64_t>(bytes.data() + bytes.size() - 24);
+  const boost::json::value meta =
+      boost::json::parse(std::string_view(bytes).substr(meta_off, meta_len));
+  uint64_t terms = 0, terms_bytes = 0;
+  for (const auto& f : meta.at("fields").as_array()) {
+    if (f.at("name") != "Message.keyword") continue;
+    ASSERT_EQ(f.at("terms_codec"), "blocks");
+    terms = f.at("terms").to_number<uint64_t>();
+    terms_bytes = f.at("terms_bytes").to_number<uint64_t>();
+  }
+  ASSERT_GT(terms_bytes, 0u);
+  auto good = SegmentReader::open(SegmentData::from_string(bytes));
+  ASSERT_TRUE(good.ok());
+  ASSERT_EQ((*good)->stored(100)->source, docs[100]);
+  // Damage the second half of the blocks (past the header, index and zstd dictionary).
+  for (uint64_t at = terms + terms_bytes / 2; at < terms + terms_bytes; at += 97) bytes[at] ^= 0x5A;
+  auto damaged = SegmentReader::open(SegmentData::from_string(bytes));
+  ASSERT_TRUE(damaged.ok());  // block contents are checked when read
+  size_t failed = 0;
+  for (uint32_t d = 0; d < docs.size(); ++d) {
+    auto doc = (*damaged)->stored(d);
+    if (doc.ok()) {
+      EXPECT_EQ(doc->source, docs[d]) << d;  // in an undamaged block: exact
+    } else {
+      EXPECT_EQ(doc.error().code, ErrorCode::kCorruption);
+      ++failed;
+    }
+  }
+  EXPECT_GT(failed, 0u);
+}
+
 }  // namespace
 }  // namespace comptoir::engine
