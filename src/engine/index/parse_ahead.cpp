@@ -1,6 +1,8 @@
 // ParseAhead: the producer thread and the in-order hand-over (parse_ahead.h).
 #include "engine/index/parse_ahead.h"
 
+#include <algorithm>
+
 #include "engine/dsl/dsl_error.h"
 
 namespace comptoir::engine {
@@ -13,9 +15,11 @@ void ParseAhead::Counter::raise(size_t v) {
   }
 }
 
-size_t ParseAhead::Counter::wait_at_least(size_t target) {
+size_t ParseAhead::Counter::wait_at_least(size_t target, size_t sleep_target) {
   // About a document's time of spinning (a pause is ~40-140 cycles), then sleep: on
-  // two busy cores a long spin takes the other threads' time.
+  // two busy cores a long spin takes the other threads' time. A sleeper waits for
+  // `sleep_target`, so that a side that keeps falling behind is woken once per batch
+  // of documents, not once per document (a wake-up is two system calls and a switch).
   for (int spin = 0; spin < 64; ++spin) {
     const size_t now = value.load(std::memory_order_acquire);
     if (now >= target) return now;
@@ -24,6 +28,7 @@ size_t ParseAhead::Counter::wait_at_least(size_t target) {
 #endif
   }
   std::unique_lock lock(mu);
+  target = std::max(target, sleep_target);
   wanted.store(target, std::memory_order_seq_cst);
   size_t now;
   while ((now = value.load(std::memory_order_seq_cst)) < target) cv.wait(lock);
@@ -57,7 +62,7 @@ void ParseAhead::run() {
     // Room for document i: the caller is done with the one kRing before it.
     // When the ring is full, wait until half of it is free: one wake-up per kRing / 2
     // documents rather than one per document.
-    if (i >= done + kRing) done = done_.wait_at_least(i + 1 - kRing / 2);
+    if (i >= done + kRing) done = done_.wait_at_least(i + 1 - kRing / 2, 0);
     if (stop_.load(std::memory_order_acquire)) return;
     const size_t slot = i % kRing;
     slots_[slot] = parsers_[slot]->parse(source_(i), id_(i), mapping_);
@@ -71,7 +76,10 @@ Result<const ParsedDocument*> ParseAhead::next() {
   if (i >= count_) return Error::internal("ParseAhead: no document left");
   // Asking for document i means the caller is done with every earlier one.
   if (i > 0) done_.raise(i);
-  if (parsed_.value.load(std::memory_order_acquire) <= i) parsed_.wait_at_least(i + 1);
+  // A caller that has to sleep waits for a few documents more (the ring has room for
+  // them, so the parser never waits for this caller meanwhile).
+  if (parsed_.value.load(std::memory_order_acquire) <= i)
+    parsed_.wait_at_least(i + 1, std::min(count_, i + kRing / 4));
   handed_ = i + 1;
   return std::move(slots_[i % kRing]);
 }

@@ -28,7 +28,7 @@ class ParseAhead {
   // The parsers a ring needs, kept by the caller from one batch to the next (their
   // buffers and lookup caches stay warm).
   using Parsers = std::vector<std::unique_ptr<DocumentParser>>;
-  static constexpr size_t kRing = 32;
+  static constexpr size_t kRing = 128;
 
   // Starts parsing documents 0..count-1: `source(i)` and `id(i)` must stay valid until
   // this object is destroyed.
@@ -62,7 +62,8 @@ class ParseAhead {
     std::mutex mu;
     std::condition_variable cv;
     void raise(size_t v);
-    size_t wait_at_least(size_t target);  // the value once it is >= target
+    // The value once it is >= target; if it has to sleep, once it is >= sleep_target.
+    size_t wait_at_least(size_t target, size_t sleep_target);
   };
   Counter parsed_;  // documents whose result is in their slot
   Counter done_;    // documents the caller is done with (their slots are free)

@@ -28,9 +28,8 @@ constexpr uint32_t kNoDoc = UINT32_MAX;
 class TermTable {
  public:
   TermTable() : slots_(1024, 0) {}
-  // The id of `t`, adding it when new (inserted = true).
-  uint32_t find_or_insert(std::string_view t, bool& inserted) {
-    const uint64_t h = fast_hash(t);
+  // The id of `t` (hash h = fast_hash(t)), adding it when new (inserted = true).
+  uint32_t find_or_insert(std::string_view t, uint64_t h, bool& inserted) {
     const size_t i = probe(t, h);
     inserted = slots_[i] == 0;
     if (!inserted) return id_of(slots_[i]);
@@ -47,6 +46,12 @@ class TermTable {
     return id_of(slots_[i]);
   }
   const std::vector<std::string_view>& terms() const { return terms_; }
+  // Starts loading the slot where a term of hash h is looked for first. A large table
+  // (a field of unique values: messages, ids, addresses) misses the cache on nearly
+  // every lookup; a document's lookups prefetched together wait for memory once.
+  void prefetch(uint64_t h) const {
+    __builtin_prefetch(&slots_[home(h & ~uint64_t{0xFFFFFFFF}, slots_.size() - 1)]);
+  }
 
  private:
   static uint64_t slot_of(uint32_t id, uint64_t h) {
@@ -174,9 +179,9 @@ struct SegmentBuilder::TermField {
   std::vector<std::pair<uint32_t, uint32_t>> dv;  // keyword: (doc, term id)
   uint64_t sum_ttf = 0;
 
-  uint32_t term_id(std::string_view t) {
+  uint32_t term_id(std::string_view t, uint64_t h) {
     bool inserted = false;
-    uint32_t id = table.find_or_insert(t, inserted);
+    uint32_t id = table.find_or_insert(t, h, inserted);
     if (!inserted) return id;
     terms.push_back(table.terms()[id]);
     docs.emplace_back();
@@ -311,18 +316,34 @@ std::string_view SegmentBuilder::stored_source(const ParsedDocument& doc) {
 
 uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
   const uint32_t d = doc_count();
+  if (id_field_ == nullptr) id_field_ = &term_field("_id", false);
+  const auto fields = doc.fields();
+  // The term table slots of the id and keyword values are prefetched first: their misses
+  // overlap one another and the stored form's encoding instead of stalling one by one.
+  const uint64_t id_hash = fast_hash(doc.id);
+  id_field_->table.prefetch(id_hash);
+  value_hashes_.clear();
+  for (size_t fi = 0; fi < fields.size(); ++fi) {
+    const ParsedField& f = fields[fi];
+    if (storage_kind(f.type) != StorageKind::kKeyword || f.strings.empty()) continue;
+    const TermField& kf = slot_term(fi, f.name, false);
+    for (std::string_view value : f.strings) {
+      const uint64_t h = fast_hash(value);
+      kf.table.prefetch(h);
+      value_hashes_.push_back(h);
+    }
+  }
   stored_.add(doc.id, stored_source(doc));
   ++doc_count_;
   memory_bytes_ += doc.source.size() + doc.id.size() + 64;
   {
-    if (id_field_ == nullptr) id_field_ = &term_field("_id", false);
     TermField& idf = *id_field_;
     idf.doc_values = false;
-    uint32_t t = idf.term_id(doc.id);
+    uint32_t t = idf.term_id(doc.id, id_hash);
     idf.add_posting(t, d);
     idf.exists_docs.push_back(d);
   }
-  const auto fields = doc.fields();
+  size_t next_hash = 0;  // value_hashes_ in field and value order
   for (size_t fi = 0; fi < fields.size(); ++fi) {
     const ParsedField& f = fields[fi];
     switch (storage_kind(f.type)) {
@@ -333,8 +354,13 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
         for (std::string_view value : f.strings) {
           tokens_.clear();
           StandardAnalyzer::analyze(value, tokens_);
+          token_hashes_.resize(tokens_.size());
           for (size_t i = 0; i < tokens_.size(); ++i) {
-            tf.add_posting(tf.term_id(tokens_[i]), d);
+            token_hashes_[i] = fast_hash(tokens_[i]);
+            tf.table.prefetch(token_hashes_[i]);
+          }
+          for (size_t i = 0; i < tokens_.size(); ++i) {
+            tf.add_posting(tf.term_id(tokens_[i], token_hashes_[i]), d);
           }
           length += static_cast<uint32_t>(tokens_.size());
         }
@@ -349,7 +375,7 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
         TermField& kf = slot_term(fi, f.name, false);
         kf.type = f.type;
         for (std::string_view value : f.strings) {
-          uint32_t t = kf.term_id(value);
+          uint32_t t = kf.term_id(value, value_hashes_[next_hash++]);
           if (kf.last_doc[t] != d) {
             kf.add_posting(t, d);
             kf.dv.emplace_back(d, t);

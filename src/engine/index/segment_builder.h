@@ -69,6 +69,7 @@ class SegmentBuilder {
   StoredFieldsWriter stored_;
   uint32_t doc_count_ = 0;
   TokenBuffer tokens_;
+  std::vector<uint64_t> value_hashes_, token_hashes_;  // add()'s term hashes, reused
   size_t memory_bytes_ = 0;
 };
 

@@ -2,7 +2,8 @@
 // caller goes on producing the next ones, and hands the frames back in order. The
 // stored fields writer seals a block every ~16 KiB of documents; compressing it here
 // takes about a third of the indexing work off the writer's thread. At most
-// kMaxPending raw blocks wait: a writer faster than the compressor then waits too.
+// kMaxPending raw blocks wait: a writer faster than the compressor then waits too. An
+// idle worker is woken once kWakeBatch blocks wait (or by take_frames).
 #pragma once
 
 #include <condition_variable>
@@ -38,6 +39,7 @@ class BlockCompressor {
   }
 
   static constexpr size_t kMaxPending = 32;
+  static constexpr size_t kWakeBatch = 8;  // raw blocks that wake an idle worker
 
  private:
   struct Slot {
@@ -54,6 +56,7 @@ class BlockCompressor {
   size_t next_ = 0;     // the first slot not yet taken by the worker
   size_t pending_ = 0;  // raw slots not compressed yet
   bool stopping_ = false;
+  bool worker_idle_ = false;  // the worker waits for work
   std::thread worker_;
 };
 

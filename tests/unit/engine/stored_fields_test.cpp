@@ -42,6 +42,22 @@ TEST(BlockCompressorTest, FramesComeBackInOrderAcrossRounds) {
   EXPECT_TRUE(c.take_frames().empty());
 }
 
+// An idle worker is woken for a batch of blocks: fewer than a batch, or a batch and some,
+// still all come back (take_frames wakes it for the rest).
+TEST(BlockCompressorTest, BlocksShortOfABatchAreCompressedToo) {
+  BlockCompressor c(1);
+  for (size_t n = 1; n <= 2 * BlockCompressor::kWakeBatch + 1; ++n) {
+    std::vector<std::string> raws;
+    for (size_t i = 0; i < n; ++i) {
+      raws.push_back(std::to_string(n) + ":" + std::to_string(i) + std::string(500, 'x'));
+      c.push_raw(raws.back());
+    }
+    std::vector<std::string> frames = c.take_frames();
+    ASSERT_EQ(frames.size(), n);
+    for (size_t i = 0; i < n; ++i) EXPECT_EQ(decompress(frames[i]), raws[i]) << n << " " << i;
+  }
+}
+
 TEST(StoredFieldsTest, EveryDocumentReadsBackAfterBackgroundCompression) {
   for (int docs : {0, 1, 50, 5000}) {
     StoredFieldsWriter w;
