@@ -4,7 +4,7 @@
 // JSON object per line: ingest docs/s, index bytes / raw JSON bytes, p50/p99 query latencies, open
 // time and peak RSS.
 // `--reuse` queries the index an earlier `--keep` run left in --dir (same --docs); `--query
-// NAME` runs one of the queries alone.
+// NAME` runs one of the queries alone; `--refresh-ms N` sets the refresh interval.
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
@@ -72,6 +72,9 @@ int run_engine_bench(int argc, char** argv) {
   int runs = 50;
   bool keep = false;
   std::string only_query;  // --query NAME: that query alone
+  // --refresh-ms N: the background refresh interval (0: none, one segment per flush);
+  // profilers that slow the run down keep segments the size a real run makes.
+  int64_t refresh_ms = 1000;
   fs::path dir = fs::temp_directory_path() / "comptoir-engine-bench";
   for (int i = 0; i + 1 < argc; ++i) {
     std::string a = argv[i];
@@ -79,6 +82,7 @@ int run_engine_bench(int argc, char** argv) {
     if (a == "--dir") dir = argv[i + 1];
     if (a == "--runs") runs = std::atoi(argv[i + 1]);
     if (a == "--query") only_query = argv[i + 1];
+    if (a == "--refresh-ms") refresh_ms = std::atoll(argv[i + 1]);
   }
   bool reuse = false;  // --reuse: query the index a --keep run left in --dir
   for (int i = 0; i < argc; ++i) {
@@ -91,6 +95,7 @@ int run_engine_bench(int argc, char** argv) {
   const int64_t start_ts = 1766448000000;                               // 2025-12-23T00:00:00Z
   const int64_t step_ms = std::max<int64_t>(1, 7 * 86400000LL / docs);  // a week of logs
   IndexSettings settings;  // defaults: 1 s refresh, background flush and merge
+  settings.refresh_interval = std::chrono::milliseconds(refresh_ms);
   uint64_t raw_bytes = 0;
   double ingest_s = 0, ingest_cpu_s = 0, merge_s = 0;
   size_t merged_segments = 0;

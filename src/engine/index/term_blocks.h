@@ -10,13 +10,15 @@
 //   u32 n_terms | u32 n_blocks | u32 blob_size (sum of term lengths) | u32 zdict_len
 //   | u32 first_term[n_blocks + 1] (term number of each block's first term; last = n_terms)
 //   | u32 block_start[n_blocks + 1] (from the start of the blocks; last = their length)
-//   | zdict (zdict_len bytes: zstd raw-content dictionary, 0 = none) | blocks
+//   | zdict (zdict_len bytes, 0 = none: a zstd dictionary, with entropy tables learnt from
+//     sampled payloads, or raw content behind a zero byte) | blocks
 //   block = u32 crc32c(first term, decoded payload) | varint first_len | first term
 //           | u8 codec (0 plain, 1 zstd frame with its content size) | payload
 //   payload, decoded: per further term, varint shared prefix | varint suffix length | suffix
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -72,6 +74,9 @@ class TermBlocks {
   const char* first_term_ = nullptr;
   const char* block_start_ = nullptr;
   std::string_view zdict_;
+  // zdict_ prepared for decompression (its entropy tables decoded once, not per block);
+  // null if there is none or zstd refused it (a block read then reports the damage).
+  std::shared_ptr<const void> ddict_;
   const char* blocks_ = nullptr;
 
   std::string_view first_term(uint32_t b, const char** after) const;

@@ -204,6 +204,29 @@ TEST(TermBlocksTest, EncodedDictionariesDecodeBack) {
   }
 }
 
+// A large dictionary's zstd dictionary carries entropy tables (it starts with zstd's
+// dictionary magic, not with the zero byte of raw content), and its blocks decode back.
+TEST(TermBlocksTest, LargeDictionariesCarryEntropyTables) {
+  std::mt19937 rng(21);
+  const Terms terms = random_terms(rng, 20000, 40, 120, false);
+  std::vector<std::string_view> views(terms.begin(), terms.end());
+  const std::string encoded = encode_term_blocks(views);
+  const uint32_t zdict_len = load_le<uint32_t>(encoded.data() + 12);
+  const uint32_t n_blocks = load_le<uint32_t>(encoded.data() + 4);
+  ASSERT_GT(zdict_len, 1024u);
+  const size_t zdict_at = 16 + 8 * (size_t{n_blocks} + 1);
+  EXPECT_EQ(load_le<uint32_t>(encoded.data() + zdict_at), 0xEC30A437u);
+  auto tb = TermBlocks::open(encoded.data(), encoded.size());
+  ASSERT_TRUE(tb.ok()) << tb.error().message;
+  std::string bytes;
+  std::vector<uint32_t> starts;
+  tb->decode_all(bytes, starts);
+  for (size_t i = 0; i < terms.size(); ++i)
+    ASSERT_EQ(bytes.substr(starts[i], starts[i + 1] - starts[i]), terms[i]) << i;
+  // Blocks are compressed: the section is well under the terms' own bytes.
+  EXPECT_LT(encoded.size(), bytes.size() / 2);
+}
+
 TEST(TermBlocksTest, MergesReadAndWriteBlocks) {
   std::mt19937 rng(3);
   Terms all = random_terms(rng, 4000, 50, 150, false);
