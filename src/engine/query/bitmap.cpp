@@ -1,7 +1,9 @@
 // Bitmap: RAII over roaring_bitmap_t (see bitmap.h).
 #include "engine/query/bitmap.h"
 
+#include <cstring>
 #include <utility>
+#include <vector>
 
 namespace comptoir::engine {
 
@@ -31,10 +33,69 @@ Bitmap& Bitmap::operator=(Bitmap&& o) noexcept {
   return *this;
 }
 
+// Built as roaring's portable serialization (RoaringFormatSpec: cookie 12346, no run
+// containers; per container its key and cardinality - 1, then its offset; then arrays of
+// 16-bit values, or 8 KiB bitsets above 4096 values) and read back by the library: a pass
+// over the docs instead of a container lookup and insert per doc in
+// roaring_bitmap_add_many (3.6% of indexing's instructions when postings were written).
 Bitmap Bitmap::from_sorted(const uint32_t* docs, size_t n) {
-  Bitmap b;
-  roaring_bitmap_add_many(b.r_, n, docs);
-  return b;
+  constexpr size_t kFew = 32;  // fewer docs: adding them is as cheap
+  bool increasing = n >= kFew;
+  for (size_t i = 1; increasing && i < n; ++i) increasing = docs[i] > docs[i - 1];
+  if (!increasing) {
+    Bitmap b;
+    roaring_bitmap_add_many(b.r_, n, docs);
+    return b;
+  }
+  struct Container {
+    uint32_t key, first, card;
+  };
+  thread_local std::vector<Container> containers;
+  thread_local std::vector<char> buf;
+  containers.clear();
+  size_t data_bytes = 0;
+  for (size_t i = 0; i < n;) {
+    const uint32_t key = docs[i] >> 16;
+    size_t j = i + 1;
+    while (j < n && docs[j] >> 16 == key) ++j;
+    const auto card = static_cast<uint32_t>(j - i);
+    containers.push_back({key, static_cast<uint32_t>(i), card});
+    data_bytes += card <= 4096 ? 2 * size_t{card} : 8192;
+    i = j;
+  }
+  const size_t k = containers.size();
+  const size_t header = 8 + 4 * k + 4 * k;
+  buf.assign(header + data_bytes, 0);
+  char* p = buf.data();
+  auto put32 = [](char* at, uint32_t v) { std::memcpy(at, &v, 4); };
+  auto put16 = [](char* at, uint16_t v) { std::memcpy(at, &v, 2); };
+  put32(p, 12346);
+  put32(p + 4, static_cast<uint32_t>(k));
+  size_t offset = header;
+  for (size_t c = 0; c < k; ++c) {
+    const Container& ct = containers[c];
+    put16(p + 8 + 4 * c, static_cast<uint16_t>(ct.key));
+    put16(p + 8 + 4 * c + 2, static_cast<uint16_t>(ct.card - 1));
+    put32(p + 8 + 4 * k + 4 * c, static_cast<uint32_t>(offset));
+    char* data = p + offset;
+    const uint32_t* d = docs + ct.first;
+    if (ct.card <= 4096) {
+      for (uint32_t i = 0; i < ct.card; ++i) put16(data + 2 * i, static_cast<uint16_t>(d[i]));
+      offset += 2 * size_t{ct.card};
+    } else {
+      uint64_t words[1024] = {};
+      for (uint32_t i = 0; i < ct.card; ++i) words[(d[i] & 0xFFFF) >> 6] |= 1ull << (d[i] & 63);
+      std::memcpy(data, words, sizeof words);
+      offset += 8192;
+    }
+  }
+  roaring_bitmap_t* r = roaring_bitmap_portable_deserialize_safe(buf.data(), buf.size());
+  if (r == nullptr) {  // not expected: the library refused bytes built to its spec
+    Bitmap b;
+    roaring_bitmap_add_many(b.r_, n, docs);
+    return b;
+  }
+  return Bitmap(r, false);
 }
 
 Bitmap Bitmap::range(uint32_t lo, uint32_t hi) {
