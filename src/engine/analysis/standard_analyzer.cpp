@@ -69,19 +69,9 @@ constexpr std::array<uint8_t, 128> make_word_flags() {
 }
 constexpr std::array<uint8_t, 128> kWordFlags = make_word_flags();
 
-void emit_ascii(std::string_view word, TokenBuffer& out) {
-  std::string& arena = out.arena();
-  for (size_t off = 0; off < word.size(); off += kMaxTokenLength) {
-    const std::string_view chunk = word.substr(off, kMaxTokenLength);
-    const size_t start = arena.size();
-    arena.resize(start + chunk.size());
-    char* dst = arena.data() + start;
-    for (size_t i = 0; i < chunk.size(); ++i) {
-      const auto ch = static_cast<unsigned char>(chunk[i]);
-      dst[i] = static_cast<char>(ch | (static_cast<unsigned>(ch - 'A') < 26u ? 0x20 : 0));
-    }
-    out.finish_token(start);
-  }
+char lower_ascii(char c) {
+  const auto ch = static_cast<unsigned char>(c);
+  return static_cast<char>(ch | (static_cast<unsigned>(ch - 'A') < 26u ? 0x20 : 0));
 }
 
 // ---- ICU path -----------------------------------------------------------------------
@@ -177,28 +167,45 @@ void StandardAnalyzer::analyze_ascii(std::string_view t, TokenBuffer& out) {
   const size_t n = t.size();
   const auto flags = [&](size_t i) { return kWordFlags[static_cast<uint8_t>(t[i]) & 0x7F]; };
   const auto cls = [&](size_t i) { return kAsciiClass[static_cast<uint8_t>(t[i]) & 0x7F]; };
+  // Tokens are lowercased copies of parts of the text: the arena grows once by the text's
+  // size and is cut back to what the tokens used.
+  std::string& arena = out.arena();
+  const size_t base = arena.size();
+  arena.resize(base + n);
+  size_t used = base;
   size_t i = 0;
   while (i < n) {
     while (i < n && (flags(i) & 1) == 0) ++i;
     if (i == n) break;
     const size_t start = i;
-    uint8_t seen = 0;  // the flags of the word's characters, or-ed
+    char* const dst = arena.data() + used;  // the word is lowercased as it is read
+    uint8_t seen = 0;                       // the flags of the word's characters, or-ed
     for (;;) {
-      for (uint8_t f; i < n && ((f = flags(i)) & 1) != 0; ++i) seen |= f;
+      for (uint8_t f; i < n && ((f = flags(i)) & 1) != 0; ++i) {
+        seen |= f;
+        dst[i - start] = lower_ascii(t[i]);
+      }
       // t[i - 1] ends a run of word characters. WB6/WB7: letter (MidLetter|MidNumLetQ)
       // letter; WB11/WB12: digit (MidNum|MidNumLetQ) digit: the word goes on.
       if (i + 1 < n) {
         const uint8_t c = cls(i - 1), m = cls(i), next = cls(i + 1);
         if ((c == kLetter && next == kLetter && (m == kMidLetter || m == kMidNumLet)) ||
             (c == kDigit && next == kDigit && (m == kMidNum || m == kMidNumLet))) {
+          dst[i - start] = t[i];
           ++i;
           continue;
         }
       }
       break;
     }
-    if ((seen & 2) != 0) emit_ascii(t.substr(start, i - start), out);  // not only '_'
+    if ((seen & 2) == 0) continue;  // only '_': no token
+    // A word longer than kMaxTokenLength is cut into tokens of that length.
+    const size_t len = i - start;
+    for (size_t off = 0; off < len; off += kMaxTokenLength)
+      out.add_token(used + off, std::min(kMaxTokenLength, len - off));
+    used += len;
   }
+  arena.resize(used);
 }
 
 void StandardAnalyzer::analyze_icu(std::string_view text, TokenBuffer& out) {

@@ -34,6 +34,10 @@ class TokenBuffer {
   void finish_token(size_t start) {
     spans_.emplace_back(static_cast<uint32_t>(start), static_cast<uint32_t>(arena_.size() - start));
   }
+  // Records the token already written at arena()[start, start + size).
+  void add_token(size_t start, size_t size) {
+    spans_.emplace_back(static_cast<uint32_t>(start), static_cast<uint32_t>(size));
+  }
   std::vector<std::string> to_vector() const;
 
  private:
