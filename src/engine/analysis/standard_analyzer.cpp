@@ -69,9 +69,16 @@ constexpr std::array<uint8_t, 128> make_word_flags() {
 }
 constexpr std::array<uint8_t, 128> kWordFlags = make_word_flags();
 
+constexpr std::array<char, 128> make_lower() {
+  std::array<char, 128> t{};
+  for (size_t c = 0; c < 128; ++c)
+    t[c] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+  return t;
+}
+constexpr std::array<char, 128> kLower = make_lower();
+
 char lower_ascii(char c) {
-  const auto ch = static_cast<unsigned char>(c);
-  return static_cast<char>(ch | (static_cast<unsigned>(ch - 'A') < 26u ? 0x20 : 0));
+  return kLower[static_cast<uint8_t>(c) & 0x7F];  // ASCII text only
 }
 
 // ---- ICU path -----------------------------------------------------------------------

@@ -237,7 +237,9 @@ Status DocumentParser::add_value(Ctx& ctx, std::string_view path, simdjson::dom:
       case FieldType::kKeyword:
       case FieldType::kIp: {
         std::string_view s = is_string ? str : ctx.own(number_text(v));
-        if (f.ignore_above && utf8_chars(s) > *f.ignore_above) return {};
+        // Characters never outnumber bytes: only a value longer in bytes is counted.
+        if (f.ignore_above && s.size() > *f.ignore_above && utf8_chars(s) > *f.ignore_above)
+          return {};
         out.strings.push_back(s);
         return {};
       }

@@ -139,11 +139,13 @@ TEST(MappingTest, IgnoreAboveAndCoercion) {
       R"({"properties":{"k":{"type":"keyword","ignore_above":5},"i":{"type":"integer"},"f":{"type":"float"}}})"));
   ASSERT_TRUE(m.ok());
   DocumentParser p;
-  auto d = p.parse(R"({"k":["short","toolongvalue"],"i":1.9,"f":0.1})", "1", *m);
+  // ignore_above counts characters: "ééééé" (10 bytes) is kept, "éééééé" is not.
+  auto d = p.parse(R"({"k":["short","toolongvalue","ééééé","éééééé","abcdé"],"i":1.9,"f":0.1})",
+                   "1", *m);
   ASSERT_TRUE(d.ok()) << d.error().message;
   for (const auto& f : (*d)->fields()) {
     if (f.name == "k") {
-      EXPECT_EQ(f.strings, std::vector<std::string_view>{"short"});
+      EXPECT_EQ(f.strings, (std::vector<std::string_view>{"short", "ééééé", "abcdé"}));
     } else if (f.name == "i") {
       EXPECT_EQ(f.ints, std::vector<int64_t>{1});
     } else if (f.name == "f") {
