@@ -279,11 +279,11 @@ std::string Index::generate_id() {
   for (int i = 0; i < 8; ++i) bytes[i] = static_cast<unsigned char>(a >> (56 - 8 * i));
   for (int i = 0; i < 7; ++i) bytes[8 + i] = static_cast<unsigned char>(b >> (8 * i));
   static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  out.reserve(20);
+  std::string out(20, '\0');
+  char* o = out.data();
   for (int i = 0; i < 15; i += 3) {
     uint32_t v = uint32_t(bytes[i]) << 16 | uint32_t(bytes[i + 1]) << 8 | bytes[i + 2];
-    for (int k = 3; k >= 0; --k) out.push_back(kAlphabet[(v >> (6 * k)) & 63]);
+    for (int k = 3; k >= 0; --k) *o++ = kAlphabet[(v >> (6 * k)) & 63];
   }
   return out;
 }

@@ -323,10 +323,12 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
   const uint64_t id_hash = fast_hash(doc.id);
   id_field_->table.prefetch(id_hash);
   value_hashes_.clear();
+  keyword_fields_.clear();
   for (size_t fi = 0; fi < fields.size(); ++fi) {
     const ParsedField& f = fields[fi];
     if (storage_kind(f.type) != StorageKind::kKeyword || f.strings.empty()) continue;
-    const TermField& kf = slot_term(fi, f.name, false);
+    TermField& kf = slot_term(fi, f.name, false);
+    keyword_fields_.push_back(&kf);
     for (std::string_view value : f.strings) {
       const uint64_t h = fast_hash(value);
       kf.table.prefetch(h);
@@ -343,7 +345,8 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
     idf.add_posting(t, d);
     idf.exists_docs.push_back(d);
   }
-  size_t next_hash = 0;  // value_hashes_ in field and value order
+  size_t next_hash = 0;     // value_hashes_ in field and value order
+  size_t next_keyword = 0;  // keyword_fields_ in field order
   for (size_t fi = 0; fi < fields.size(); ++fi) {
     const ParsedField& f = fields[fi];
     switch (storage_kind(f.type)) {
@@ -372,7 +375,7 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
       }
       case StorageKind::kKeyword: {
         if (f.strings.empty()) break;
-        TermField& kf = slot_term(fi, f.name, false);
+        TermField& kf = *keyword_fields_[next_keyword++];
         kf.type = f.type;
         for (std::string_view value : f.strings) {
           uint32_t t = kf.term_id(value, value_hashes_[next_hash++]);

@@ -70,6 +70,7 @@ class SegmentBuilder {
   uint32_t doc_count_ = 0;
   TokenBuffer tokens_;
   std::vector<uint64_t> value_hashes_, token_hashes_;  // add()'s term hashes, reused
+  std::vector<TermField*> keyword_fields_;             // add()'s keyword fields, in order
   size_t memory_bytes_ = 0;
 };
 
