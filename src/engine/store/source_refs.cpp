@@ -28,6 +28,23 @@ size_t find_token(std::string_view source, const SourceRefValue& v, size_t from)
   return std::string_view::npos;
 }
 
+// Where `v` stands if it is the value of the next key after `from` (values come in the
+// order of their keys: the usual case), checked as find_token() checks; npos otherwise.
+size_t next_value_at(std::string_view source, const SourceRefValue& v, size_t from) {
+  if (from >= source.size()) return std::string_view::npos;
+  const void* colon = std::memchr(source.data() + from, ':', source.size() - from);
+  if (colon == nullptr) return std::string_view::npos;
+  size_t pos = static_cast<size_t>(static_cast<const char*>(colon) - source.data()) + 1;
+  while (pos < source.size() && (source[pos] == ' ' || source[pos] == '\n')) ++pos;
+  const bool quoted = v.kind == SourceRefKind::kKeyword || v.kind == SourceRefKind::kDate;
+  if (quoted && (pos >= source.size() || source[pos++] != '"')) return std::string_view::npos;
+  const size_t end = pos + v.text.size();
+  if (end >= source.size() || source.compare(pos, v.text.size(), v.text) != 0)
+    return std::string_view::npos;
+  const char after = source[end];
+  return (quoted ? after == '"' : !is_number_byte(after)) ? pos : std::string_view::npos;
+}
+
 bool has_marker_bytes(std::string_view s) {
   return std::memchr(s.data(), '\x02', s.size()) != nullptr ||
          std::memchr(s.data(), '\x03', s.size()) != nullptr;
@@ -43,7 +60,8 @@ std::string_view SourceRefEncoder::encode(std::string_view source,
   size_t after_last = 0;
   for (const SourceRefValue& v : values) {
     if (v.text.size() < kMinValueBytes || has_marker_bytes(v.field)) continue;
-    size_t pos = find_token(source, v, after_last);
+    size_t pos = next_value_at(source, v, after_last);
+    if (pos == std::string_view::npos) pos = find_token(source, v, after_last);
     if (pos == std::string_view::npos && after_last > 0) pos = find_token(source, v, 0);
     if (pos == std::string_view::npos) continue;
     cuts_.push_back({pos, v.text.size(), &v});

@@ -69,6 +69,29 @@ TEST(SourceRefsTest, ValuesNotStandingAsTokensStayInTheText) {
   EXPECT_EQ(enc.encode(plain, {{"a\x03", SourceRefKind::kKeyword, "abcdef"}}), plain);
 }
 
+// Values are looked for right after the next key first, then anywhere: spaces and line
+// breaks after colons, values out of key order, a number the next key's value starts with.
+TEST(SourceRefsTest, ValuesAreFoundInAnyLayout) {
+  SourceRefEncoder enc;
+  const std::string source =
+      "{\n  \"Level\": \"ERROR\",\n  \"n\":  123456,\n  \"Duration\":\n"
+      "1234, \"User\" : \"user42\", \"note\": \"user42 ERROR\"}";
+  std::vector<SourceRefValue> values = {{"User", SourceRefKind::kKeyword, "user42"},
+                                        {"n", SourceRefKind::kInteger, "1234"},
+                                        {"Duration", SourceRefKind::kInteger, "1234"},
+                                        {"Level", SourceRefKind::kKeyword, "ERROR"}};
+  const std::string stored(enc.encode(source, values));
+  ASSERT_TRUE(is_source_template(stored));
+  EXPECT_NE(stored.find("123456"), std::string::npos);  // "1234" is not cut from it
+  EXPECT_EQ(stored.find("1234,"), std::string::npos);
+  EXPECT_EQ(stored.find(R"("ERROR")"), std::string::npos);
+  EXPECT_EQ(stored.find(R"("user42")"), std::string::npos);
+  auto back =
+      expand(stored, {{"User", "user42"}, {"n", "1234"}, {"Duration", "1234"}, {"Level", "ERROR"}});
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, source);
+}
+
 TEST(SourceRefsTest, OverlappingValuesCutOnce) {
   SourceRefEncoder enc;
   // The same text for two fields, and a value that is also a key: any cut of the same
