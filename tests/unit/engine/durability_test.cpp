@@ -220,9 +220,11 @@ TEST(IndexDurabilityTest, BulkWithRefreshIsSearchableAndDurable) {
 uint64_t time_and_sequence(const std::string& id) {
   static const std::string kAlphabet =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  unsigned __int128 bits = 0;
-  for (size_t i = 0; i < 12; ++i) bits = bits << 6 | kAlphabet.find(id[i]);  // 72 bits
-  return static_cast<uint64_t>(bits >> 8);
+  // The first 64 of the 72 bits of the first 12 characters: 10 characters of 6 bits,
+  // then the top 4 bits of the 11th.
+  uint64_t bits = 0;
+  for (size_t i = 0; i < 10; ++i) bits = bits << 6 | kAlphabet.find(id[i]);
+  return bits << 4 | kAlphabet.find(id[10]) >> 2;
 }
 
 TEST(IndexDurabilityTest, GeneratedIdsAreUniqueAndOrdered) {
@@ -243,7 +245,9 @@ TEST(IndexDurabilityTest, GeneratedIdsAreUniqueAndOrdered) {
     // The first 64 bits are time and sequence, increasing (the alphabet is not in ASCII
     // order: compare them decoded).
     const uint64_t prefix = time_and_sequence(id);
-    if (i > 0) ASSERT_GT(prefix, time_and_sequence(ra->items[i - 1].id)) << i;
+    if (i > 0) {
+      ASSERT_GT(prefix, time_and_sequence(ra->items[i - 1].id)) << i;
+    }
     ASSERT_TRUE(seen.insert(id).second) << i;
   }
   // Another instance draws other instance bits: no id in common.
@@ -327,7 +331,10 @@ TEST(IndexDurabilityTest, SourceOnlyFieldsAreKeptNotIndexed) {
   EXPECT_EQ((*idx)->mapping()->find("level.name"), nullptr);
   ASSERT_TRUE((*idx)->refresh().ok());
   EXPECT_EQ(*(*idx)->count(Query(TermQuery{"level", std::string("WARN")})), 0);
-  EXPECT_EQ(*(*idx)->count(Query(MatchQuery{"level", std::string("warn")})), 0);
+  MatchQuery warn;
+  warn.field = "level";
+  warn.query = std::string("warn");
+  EXPECT_EQ(*(*idx)->count(Query(warn)), 0);
   EXPECT_EQ(*(*idx)->count(Query(ExistsQuery{"level"})), 0);
   EXPECT_EQ(*(*idx)->count(Query(TermQuery{"Level.keyword", std::string("WARNING")})), 1);
   auto source = (*idx)->get_source(*id);

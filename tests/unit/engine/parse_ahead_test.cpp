@@ -77,7 +77,10 @@ TEST(ParseAheadTest, BulkAnswersAsOneByOne) {
     EXPECT_EQ(to_es_json(*batched->mapping()), to_es_json(*single->mapping()));
     for (const char* field : {"tag", "msg", "f3"}) {
       for (const char* value : {"t1", "t4", "word7", "new"}) {
-        Query q(MatchQuery{field, std::string(value)});
+        MatchQuery match;
+        match.field = field;
+        match.query = std::string(value);
+        Query q(match);
         EXPECT_EQ(*batched->count(q), *single->count(q)) << field << " " << value;
       }
     }

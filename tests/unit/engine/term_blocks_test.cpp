@@ -161,10 +161,15 @@ TEST(TermBlocksTest, SegmentDictionariesReadAsPlainOnes) {
     EXPECT_FALSE(is_blocks(plain_bytes));
     // Large compressible dictionaries take the blocks form (random binary may not pay, nor
     // one term: a block's first term is stored as it is).
-    if (blob >= TermBlocks::kMinBlobBytes && !c.binary && terms.size() > 1)
+    if (blob >= TermBlocks::kMinBlobBytes && !c.binary && terms.size() > 1) {
       EXPECT_TRUE(is_blocks(blocks_bytes));
-    if (blob < TermBlocks::kMinBlobBytes) EXPECT_FALSE(is_blocks(blocks_bytes));
-    if (is_blocks(blocks_bytes)) EXPECT_LT(blocks_bytes.size(), plain_bytes.size());
+    }
+    if (blob < TermBlocks::kMinBlobBytes) {
+      EXPECT_FALSE(is_blocks(blocks_bytes));
+    }
+    if (is_blocks(blocks_bytes)) {
+      EXPECT_LT(blocks_bytes.size(), plain_bytes.size());
+    }
     expect_same_dictionary(*plain->field("k"), *blocks->field("k"), terms, rng);
   }
 }
@@ -302,7 +307,9 @@ TEST(TermBlocksTest, DamagedBlocksAreReportedNotRead) {
     if (!read_everything(*f, terms)) continue;
     for (uint32_t i = 0; i < terms.size(); ++i) {
       ASSERT_EQ(f->term(i), terms[i]) << "damage at " << pos << " went unseen";
-      if (i % 7 == 0) ASSERT_EQ(f->find(terms[i]), std::optional<uint32_t>(i)) << pos;
+      if (i % 7 == 0) {
+        ASSERT_EQ(f->find(terms[i]), std::optional<uint32_t>(i)) << pos;
+      }
     }
   }
   // The section cut short (as if the file were truncated under a valid meta).
