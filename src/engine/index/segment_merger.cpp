@@ -167,9 +167,6 @@ Result<std::string> merge_unchecked(const std::vector<MergeInput>& in) {
     for (const auto& [name, f] : input.reader->fields())
       fields.emplace(name, FieldShape{f.type_name, f.kind});
   SegmentWriter w;
-  size_t input_bytes = 0;  // the merged segment is about their sum, less deletes
-  for (const auto& input : in) input_bytes += input.reader->byte_size();
-  w.reserve(input_bytes + input_bytes / 16);
   for (const auto& [name, shape] : fields) {
     switch (shape.kind) {
       case StorageKind::kText:

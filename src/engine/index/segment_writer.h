@@ -59,9 +59,6 @@ class SegmentWriter {
   void add_field(boost::json::object meta) { fields_.push_back(std::move(meta)); }
 
   std::string finish(uint32_t doc_count, StoredFieldsWriter& stored);
-  // Room for a segment of about `bytes` (a merge knows its inputs' sizes): the buffer is
-  // not copied and faulted in again at each doubling.
-  void reserve(size_t bytes) { bytes_.reserve(bytes); }
 
  private:
   SegmentWriterOptions options_;
