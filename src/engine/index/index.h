@@ -150,8 +150,6 @@ class Index {
   bool delete_existing_locked(std::string_view id);
   bool exists_locked(std::string_view id) const;
   Status apply_index_locked(std::string_view id, std::string_view source, BulkItemResult* result);
-  // `compress_terms`: see SegmentWriterOptions; a refresh a caller waits for (bulk with
-  // refresh) writes plain dictionaries, the merges compress them later.
   // `waited_for`: a bulk request waits for this refresh (as an upload does): plain term
   // dictionaries (merges compress them later), fields prepared on two threads.
   Status refresh_locked(bool waited_for = false);

@@ -179,9 +179,7 @@ uint8_t FieldReader::min_norm(uint32_t doc_count) const {
 uint32_t FieldReader::listed_freq(const char* e, uint32_t i) const {
   const uint32_t card = load_le<uint32_t>(e);
   const auto* codes = reinterpret_cast<const uint8_t*>(e + 16 + 4 * size_t{card});
-  if (!packed_freqs_) return codes[i];  // one byte each
-  const uint32_t code = Postings::packed_code(codes, i);
-  return code < 3 ? code + 1 : Postings::packed_exception(codes, card, i);
+  return packed_freqs_ ? Postings::packed_freq(codes, card, i) : codes[i];  // or a byte each
 }
 
 // Packed frequencies: u8 codes[(count + 3) / 4] | u32 n | u32 index[n] | u8 freq[n], the
@@ -223,7 +221,10 @@ Result<StoredDoc> SegmentReader::stored(uint32_t doc, StoredBlockCache* cache) c
     bool found = false;
     if (kind == SourceRefKind::kKeyword) {
       uint32_t ord = UINT32_MAX;
-      f->values<uint32_t>(doc, [&](uint32_t o) { ord = found ? ord : o, found = true; });
+      f->values<uint32_t>(doc, [&](uint32_t o) {
+        if (!found) ord = o;
+        found = true;
+      });
       if (!found || ord >= f->term_count())
         return Error::corruption("stored source refers to a missing value of [" +
                                  std::string(name) + "]");
@@ -231,7 +232,10 @@ Result<StoredDoc> SegmentReader::stored(uint32_t doc, StoredBlockCache* cache) c
       return {};
     }
     int64_t v = 0;
-    f->values<int64_t>(doc, [&](int64_t x) { v = found ? v : x, found = true; });
+    f->values<int64_t>(doc, [&](int64_t x) {
+      if (!found) v = x;
+      found = true;
+    });
     if (!found)
       return Error::corruption("stored source refers to a missing value of [" + std::string(name) +
                                "]");

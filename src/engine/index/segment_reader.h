@@ -46,15 +46,14 @@ struct Postings {
   uint32_t freq_at(size_t i) const {
     if (single_freq != 0) return single_freq;
     if (freqs == nullptr) return 1;
-    if (!packed_freqs) return freqs[i];
-    const uint32_t code = packed_code(freqs, i);
-    return code < 3 ? code + 1 : packed_exception(freqs, docs.cardinality(), i);
+    return packed_freqs ? packed_freq(freqs, docs.cardinality(), i) : freqs[i];
   }
 
-  // Packed frequencies of `count` docs at `codes` (segment_format.h): the i-th code
-  // (frequency - 1, or 3), and the frequency listed for a code 3.
-  static uint32_t packed_code(const uint8_t* codes, size_t i) {
-    return (codes[i >> 2] >> ((i & 3) * 2)) & 3;
+  // The frequency of the i-th of `count` docs whose packed frequencies are at `codes`
+  // (segment_format.h): its code + 1, or for a code 3 the frequency listed for it.
+  static uint32_t packed_freq(const uint8_t* codes, size_t count, size_t i) {
+    const uint32_t code = (codes[i >> 2] >> ((i & 3) * 2)) & 3;
+    return code < 3 ? code + 1 : packed_exception(codes, count, i);
   }
   static uint32_t packed_exception(const uint8_t* codes, size_t count, size_t i);
 };
@@ -229,7 +228,7 @@ class FieldReader {
     return decode_all();
   }
   Dictionary decode_all() const;
-  // The packed frequency of the i-th doc of a listed posting entry `e`.
+  // The frequency of the i-th doc of a listed posting entry `e` (packed or a byte each).
   uint32_t listed_freq(const char* e, uint32_t i) const;
 
   uint64_t raw_at(size_t i) const {

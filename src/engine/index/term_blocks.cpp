@@ -58,6 +58,7 @@ struct ZstdDeleter {
   void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
   void operator()(ZSTD_CDict* c) const { ZSTD_freeCDict(c); }
   void operator()(ZSTD_DCtx* c) const { ZSTD_freeDCtx(c); }
+  void operator()(ZSTD_DDict* d) const { ZSTD_freeDDict(d); }
 };
 
 // Evenly spaced terms, behind a zero byte: zstd reads a dictionary that does not start
@@ -206,8 +207,7 @@ Result<TermBlocks> TermBlocks::open(const char* p, size_t size) {
   t.zdict_ = std::string_view(p + index_end, zdict_len);
   if (zdict_len > 0) {
     if (ZSTD_DDict* d = ZSTD_createDDict(t.zdict_.data(), t.zdict_.size()))
-      t.ddict_ = std::shared_ptr<const void>(
-          d, [](const void* x) { ZSTD_freeDDict(static_cast<ZSTD_DDict*>(const_cast<void*>(x))); });
+      t.ddict_ = std::shared_ptr<ZSTD_DDict>(d, ZstdDeleter{});
   }
   t.blocks_ = p + index_end + zdict_len;
   const uint64_t area = size - index_end - zdict_len;
@@ -276,7 +276,7 @@ std::string_view TermBlocks::decompress(uint32_t b, std::string_view frame,
   if (!zdict_.empty() && ddict_ == nullptr) corrupt(b, "has a damaged zstd dictionary");
   const size_t got =
       ddict_ ? ZSTD_decompress_usingDDict(dctx.get(), scratch.data(), scratch.size(), data, size,
-                                          static_cast<const ZSTD_DDict*>(ddict_.get()))
+                                          ddict_.get())
              : ZSTD_decompressDCtx(dctx.get(), scratch.data(), scratch.size(), data, size);
   if (ZSTD_isError(got) || got != raw) corrupt(b, "does not decompress");
   return scratch;

@@ -27,6 +27,8 @@
 #include "engine/index/segment_format.h"
 #include "util/result.h"
 
+struct ZSTD_DDict_s;  // zstd.h's ZSTD_DDict
+
 namespace comptoir::engine {
 
 // Raised by a read that meets a block failing its checks. The dictionary accessors return
@@ -76,7 +78,7 @@ class TermBlocks {
   std::string_view zdict_;
   // zdict_ prepared for decompression (its entropy tables decoded once, not per block);
   // null if there is none or zstd refused it (a block read then reports the damage).
-  std::shared_ptr<const void> ddict_;
+  std::shared_ptr<ZSTD_DDict_s> ddict_;
   const char* blocks_ = nullptr;
 
   std::string_view first_term(uint32_t b, const char** after) const;

@@ -283,6 +283,28 @@ bool read_everything(const FieldReader& f, const Terms& terms) {
   }
 }
 
+// A zstd dictionary whose entropy tables are damaged: the section still opens (nothing is
+// decoded then), and a read of a compressed block is a corruption error, not garbage.
+TEST(TermBlocksTest, DamagedDictionaryTablesFailTheRead) {
+  std::mt19937 rng(23);
+  const Terms terms = random_terms(rng, 20000, 40, 120, false);
+  std::vector<std::string_view> views(terms.begin(), terms.end());
+  const std::string encoded = encode_term_blocks(views);
+  const uint32_t n_blocks = load_le<uint32_t>(encoded.data() + 4);
+  const size_t zdict_at = 16 + 8 * (size_t{n_blocks} + 1);
+  ASSERT_EQ(load_le<uint32_t>(encoded.data() + zdict_at), 0xEC30A437u);
+  // Past the magic and the id: the Huffman table's header, then a stretch of the tables.
+  for (size_t off : {size_t{8}, size_t{9}, size_t{40}}) {
+    std::string bad = encoded;
+    for (size_t k = 0; k < 24; ++k) bad[zdict_at + off + k] = static_cast<char>(0xFF);
+    auto tb = TermBlocks::open(bad.data(), bad.size());
+    ASSERT_TRUE(tb.ok()) << tb.error().message;
+    std::string bytes;
+    std::vector<uint32_t> starts;
+    EXPECT_THROW(tb->decode_all(bytes, starts), SegmentCorruption) << off;
+  }
+}
+
 TEST(TermBlocksTest, DamagedBlocksAreReportedNotRead) {
   std::mt19937 rng(5);
   Terms terms = random_terms(rng, 1500, 60, 120, false);
