@@ -6,8 +6,12 @@
 #include <cstring>
 
 #include "scenarios.h"
+#include "util/allocator.h"
 
 int main(int argc, char** argv) {
+  // The server's malloc settings (src/main.cpp): the in-process servers measured here
+  // allocate as the real one does.
+  comptoir::tune_allocator();
   if (argc > 1 && std::strcmp(argv[1], "store") == 0) {
     return comptoir::bench::run_store_scenario(argc - 1, argv + 1);
   }

@@ -22,6 +22,7 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "ingest/time_zone.h"
+#include "util/allocator.h"
 #include "util/log.h"
 
 namespace {
@@ -72,6 +73,7 @@ int serve(const Config& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (!comptoir::tune_allocator()) std::cerr << "warning: malloc settings refused\n";
   CLI::App app{"Comptoir: e-commerce log and sales analytics server"};
   app.set_version_flag("--version", std::string("comptoir ") + COMPTOIR_VERSION);
   app.require_subcommand(0, 1);

@@ -9,10 +9,16 @@
 
 #include <spdlog/spdlog.h>
 
+#include "util/allocator.h"
+
 namespace comptoir::http {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+
+namespace {
+constexpr auto kIdleCheck = std::chrono::seconds(10);
+}  // namespace
 
 Server::Server(const Config& config, const Dispatcher& dispatcher)
     : config_(config),
@@ -51,6 +57,7 @@ void Server::accept() {
                                                       tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor_->is_open()) return;
     if (!ec) {
+      served_since_release_.store(true, std::memory_order_relaxed);
       ConnectionLimiter::Slot slot = limiter_.try_acquire();
       if (!slot.held()) {
         spdlog::warn("connection refused: {} connections open (COMPTOIR_MAX_CONNECTIONS)",
@@ -79,6 +86,7 @@ void Server::run() {
     begin_shutdown();
   });
   accept();
+  release_memory_when_idle();
 
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   for (auto& w : workers_) guards.push_back(asio::make_work_guard(w->ioc));
@@ -90,6 +98,23 @@ void Server::run() {
   workers_[0]->ioc.run();
   for (auto& t : threads) t.join();
   spdlog::info("server stopped");
+}
+
+void Server::release_memory_when_idle() {
+  auto timer = std::make_shared<asio::steady_timer>(workers_[0]->ioc);
+  timer->expires_after(kIdleCheck);
+  timer->async_wait([this, timer](boost::system::error_code ec) {
+    if (ec || shutting_down_) return;
+    if (limiter_.active() == 0 && served_since_release_.exchange(false)) {
+      const auto started = std::chrono::steady_clock::now();
+      release_free_memory();
+      spdlog::debug("idle: free memory released in {} us",
+                    std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count());
+    }
+    release_memory_when_idle();
+  });
 }
 
 void Server::request_shutdown() {

@@ -47,6 +47,9 @@ class Server {
   };
 
   void accept();
+  // Every kIdleCheck, hands the memory kept for reuse (util/allocator.h) back to the
+  // kernel when connections came and went since the last check and none is open now.
+  void release_memory_when_idle();
   void begin_shutdown();
   void wait_for_drain();
   void stop_all();
@@ -59,6 +62,7 @@ class Server {
   size_t next_worker_ = 0;
   uint16_t port_ = 0;
   std::atomic<bool> shutting_down_{false};
+  std::atomic<bool> served_since_release_{false};
   std::chrono::steady_clock::time_point shutdown_deadline_;
 };
 
