@@ -5,6 +5,7 @@
 
 #include "engine/index/term_blocks.h"
 #include "engine/query/bitmap.h"
+#include "util/prefetch.h"
 
 namespace comptoir::engine {
 
@@ -57,7 +58,10 @@ void SegmentWriter::write_terms(json::object& m, const std::vector<std::string_v
     }
     w_.put<uint32_t>(static_cast<uint32_t>(blob));
     m["blob"] = w_.offset();
-    for (uint32_t i = 0; i < n; ++i) w_.put_bytes(terms[i]);
+    for (uint32_t i = 0; i < n; ++i) {
+      if (i + kTermPrefetchDistance < n) prefetch_term(terms[i + kTermPrefetchDistance]);
+      w_.put_bytes(terms[i]);
+    }
   }
   // Unique fields (every term in one doc: _id) get the compact form.
   bool unique = !text;

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "util/prefetch.h"
+
 namespace comptoir::engine {
 
 namespace {
@@ -112,9 +114,11 @@ std::string encode_term_blocks(const std::vector<std::string_view>& terms) {
   for (uint32_t i = 0; i < n;) {
     first_term.push_back(i);
     std::string& payload = payloads.emplace_back();
+    payload.reserve(TermBlocks::kBlockBytes + 64);  // grown once, not by doubling
     size_t raw = terms[i].size();
     uint32_t j = i + 1;
     for (; j < n && j - i < TermBlocks::kMaxBlockTerms && raw < TermBlocks::kBlockBytes; ++j) {
+      if (j + kTermPrefetchDistance < n) prefetch_term(terms[j + kTermPrefetchDistance]);
       const size_t shared = shared_prefix(terms[j - 1], terms[j]);
       put_varint(payload, static_cast<uint32_t>(shared));
       put_varint(payload, static_cast<uint32_t>(terms[j].size() - shared));
