@@ -12,6 +12,7 @@
 #include "engine/index/segment_writer.h"
 #include "engine/schema/date_format.h"
 #include "util/fast_hash.h"
+#include "util/prefetch.h"
 
 namespace comptoir::engine {
 
@@ -132,6 +133,12 @@ std::vector<uint32_t> byte_order(const std::vector<std::string_view>& terms) {
     const Run r = runs.back();
     runs.pop_back();
     for (size_t i = r.lo; i < r.hi; ++i) {
+      // Past the first round, entries are in key order and terms in arrival order: the
+      // view two distances ahead and the bytes one distance ahead are loaded meanwhile.
+      if (i + 2 * kTermPrefetchDistance < r.hi)
+        __builtin_prefetch(&terms[entries[i + 2 * kTermPrefetchDistance].id]);
+      if (i + kTermPrefetchDistance < r.hi)
+        __builtin_prefetch(terms[entries[i + kTermPrefetchDistance].id].data() + r.depth);
       const std::string_view t = terms[entries[i].id];
       uint64_t key = 0;
       for (size_t b = 0; b < 8; ++b) {
@@ -431,7 +438,11 @@ SegmentBuilder::PreparedTerms SegmentBuilder::prepare(TermField& f) {
   const uint32_t n = static_cast<uint32_t>(f.terms.size());
   const std::vector<uint32_t> order = byte_order(f.terms);
   std::vector<uint32_t> ord_of(n);
-  for (uint32_t o = 0; o < n; ++o) ord_of[order[o]] = o;
+  for (uint32_t o = 0; o < n; ++o) {
+    if (o + kTermPrefetchDistance < n)
+      __builtin_prefetch(&ord_of[order[o + kTermPrefetchDistance]], 1);
+    ord_of[order[o]] = o;
+  }
   p.sorted.resize(n);
   for (uint32_t o = 0; o < n; ++o) p.sorted[o] = f.terms[order[o]];
   p.starts.resize(n + 1);
@@ -440,6 +451,17 @@ SegmentBuilder::PreparedTerms SegmentBuilder::prepare(TermField& f) {
   if (f.text) p.freqs.reserve(total);
   for (uint32_t o = 0; o < n; ++o) {
     const uint32_t t = order[o];
+    // Terms come in byte order, their postings lie in arrival order: the entries a few
+    // terms ahead are loaded while this one is copied (large fields miss on every term).
+    if (o + kTermPrefetchDistance < n) {
+      const uint32_t ahead = order[o + kTermPrefetchDistance];
+      __builtin_prefetch(&f.docs[ahead]);
+      __builtin_prefetch(&f.last_doc[ahead]);
+      if (f.text) {
+        __builtin_prefetch(&f.freqs[ahead]);
+        __builtin_prefetch(&f.last_freq[ahead]);
+      }
+    }
     p.starts[o] = p.docs.size();
     p.docs.insert(p.docs.end(), f.docs[t].begin(), f.docs[t].end());
     p.docs.push_back(f.last_doc[t]);
@@ -459,8 +481,11 @@ SegmentBuilder::PreparedTerms SegmentBuilder::prepare(TermField& f) {
     while (i < f.dv.size()) {
       size_t j = i;
       per.clear();
-      while (j < f.dv.size() && f.dv[j].first == f.dv[i].first)
+      while (j < f.dv.size() && f.dv[j].first == f.dv[i].first) {
+        if (j + kTermPrefetchDistance < f.dv.size())
+          __builtin_prefetch(&ord_of[f.dv[j + kTermPrefetchDistance].second]);
         per.push_back(ord_of[f.dv[j++].second]);
+      }
       std::sort(per.begin(), per.end());
       for (uint32_t o : per) {
         p.dv_docs.push_back(f.dv[i].first);
