@@ -6,12 +6,14 @@
 #include <boost/json.hpp>
 #include <charconv>
 #include <exception>
+#include <span>
 #include <thread>
 
 #include "engine/index/segment_format.h"
 #include "engine/index/segment_writer.h"
 #include "engine/schema/date_format.h"
 #include "util/fast_hash.h"
+#include "util/huge_page_allocator.h"
 #include "util/prefetch.h"
 
 namespace comptoir::engine {
@@ -46,7 +48,7 @@ class TermTable {
     if (slots_[i] == 0) return std::nullopt;
     return id_of(slots_[i]);
   }
-  const std::vector<std::string_view>& terms() const { return terms_; }
+  std::span<const std::string_view> terms() const { return terms_; }
   // Starts loading the slot where a term of hash h is looked for first. A large table
   // (a field of unique values: messages, ids, addresses) misses the cache on nearly
   // every lookup; a document's lookups prefetched together wait for memory once.
@@ -90,7 +92,7 @@ class TermTable {
     return std::string_view(p, t.size());
   }
   void grow() {
-    std::vector<uint64_t> next(slots_.size() * 2, 0);
+    std::vector<uint64_t, HugePageAllocator<uint64_t>> next(slots_.size() * 2, 0);
     const size_t mask = next.size() - 1;
     for (uint64_t slot : slots_) {
       if (slot == 0) continue;
@@ -101,8 +103,8 @@ class TermTable {
     slots_ = std::move(next);
   }
 
-  std::vector<uint64_t> slots_;  // hash high bits | id + 1; 0 = empty
-  std::vector<std::string_view> terms_;
+  std::vector<uint64_t, HugePageAllocator<uint64_t>> slots_;  // hash high bits | id + 1; 0 = empty
+  std::vector<std::string_view, HugePageAllocator<std::string_view>> terms_;
   std::vector<std::unique_ptr<char[]>> chunks_;
   char* cur_ = nullptr;  // the chunk small terms go to
   size_t used_ = 0;
@@ -113,7 +115,7 @@ class TermTable {
 // compare, no pointer chasing) and by how many of its bytes exist; runs still equal go
 // one chunk deeper. Terms sharing long prefixes (`Request 12-…`, `10.0.…`) then cost a
 // few integer sorts, not full string comparisons.
-std::vector<uint32_t> byte_order(const std::vector<std::string_view>& terms) {
+std::vector<uint32_t> byte_order(std::span<const std::string_view> terms) {
   struct Entry {
     uint64_t key;
     uint32_t len;  // bytes of the chunk that exist (0–8)
@@ -172,15 +174,17 @@ struct SegmentBuilder::TermField {
   FieldType type = FieldType::kKeyword;
   bool text = false;
   bool doc_values = true;
-  TermTable table;
-  std::vector<std::string_view> terms;  // views into the table's arena
+  TermTable table;  // its terms() are the field's terms by id
   // A term's postings: its latest doc (and text frequency) here, the docs before it in
   // its vectors. Most terms of keyword fields are in one doc (messages, ids, IPs): they
   // never allocate.
-  std::vector<uint32_t> last_doc;
-  std::vector<uint8_t> last_freq;
-  std::vector<std::vector<uint32_t>> docs;
-  std::vector<std::vector<uint8_t>> freqs;
+  // Indexed by term id, read at random: on huge pages (HugePageAllocator).
+  template <typename T>
+  using TermArray = std::vector<T, HugePageAllocator<T>>;
+  TermArray<uint32_t> last_doc;
+  TermArray<uint8_t> last_freq;
+  TermArray<std::vector<uint32_t>> docs;
+  TermArray<std::vector<uint8_t>> freqs;
   std::vector<std::pair<uint32_t, uint32_t>> lengths;  // text: (doc, length)
   std::vector<uint32_t> exists_docs;
   std::vector<std::pair<uint32_t, uint32_t>> dv;  // keyword: (doc, term id)
@@ -190,7 +194,6 @@ struct SegmentBuilder::TermField {
     bool inserted = false;
     uint32_t id = table.find_or_insert(t, h, inserted);
     if (!inserted) return id;
-    terms.push_back(table.terms()[id]);
     docs.emplace_back();
     if (text) freqs.emplace_back(), last_freq.push_back(0);
     last_doc.push_back(kNoDoc);
@@ -211,7 +214,7 @@ struct SegmentBuilder::TermField {
   }
   uint64_t posting_count() const {
     uint64_t n = 0;
-    for (uint32_t t = 0; t < terms.size(); ++t) n += docs[t].size() + 1;
+    for (uint32_t t = 0; t < docs.size(); ++t) n += docs[t].size() + 1;
     return n;
   }
 };
@@ -435,8 +438,9 @@ struct SegmentBuilder::PreparedTerms {
 
 SegmentBuilder::PreparedTerms SegmentBuilder::prepare(TermField& f) {
   PreparedTerms p;
-  const uint32_t n = static_cast<uint32_t>(f.terms.size());
-  const std::vector<uint32_t> order = byte_order(f.terms);
+  const std::span<const std::string_view> terms = f.table.terms();
+  const uint32_t n = static_cast<uint32_t>(terms.size());
+  const std::vector<uint32_t> order = byte_order(terms);
   std::vector<uint32_t> ord_of(n);
   for (uint32_t o = 0; o < n; ++o) {
     if (o + kTermPrefetchDistance < n)
@@ -444,7 +448,7 @@ SegmentBuilder::PreparedTerms SegmentBuilder::prepare(TermField& f) {
     ord_of[order[o]] = o;
   }
   p.sorted.resize(n);
-  for (uint32_t o = 0; o < n; ++o) p.sorted[o] = f.terms[order[o]];
+  for (uint32_t o = 0; o < n; ++o) p.sorted[o] = terms[order[o]];
   p.starts.resize(n + 1);
   const uint64_t total = f.posting_count();
   p.docs.reserve(total);
@@ -510,7 +514,7 @@ std::string SegmentBuilder::finish(SegmentWriterOptions options, bool two_thread
     std::vector<size_t> by_size(term_fields_.size());
     for (size_t i = 0; i < by_size.size(); ++i) by_size[i] = i;
     auto work = [&](size_t i) {
-      return term_fields_[i]->terms.size() + term_fields_[i]->dv.size();
+      return term_fields_[i]->table.terms().size() + term_fields_[i]->dv.size();
     };
     std::sort(by_size.begin(), by_size.end(),
               [&](size_t a, size_t b) { return work(a) > work(b); });
