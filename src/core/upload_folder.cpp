@@ -99,6 +99,28 @@ std::string secure_filename(std::string_view name) {
 }
 
 Result<std::string> UploadFolder::store(std::string_view name, std::string_view data) {
+  auto stored = write(name, data);
+  COMPTOIR_TRY(stored);
+  if (auto st = sync(*stored); !st.ok()) {
+    (void)remove(*stored);
+    return st.error();
+  }
+  return stored;
+}
+
+Status UploadFolder::sync(std::string_view stored_name) {
+  const std::filesystem::path path = dir_ / std::string(stored_name);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return Error::io(fmt::format("cannot open {}: {}", path.string(), std::strerror(errno)));
+  const bool synced = ::fsync(fd) == 0;
+  const std::string why = synced ? "" : std::strerror(errno);
+  ::close(fd);
+  if (!synced) return Error::io(fmt::format("cannot sync {}: {}", path.string(), why));
+  return sync_directory(dir_);
+}
+
+Result<std::string> UploadFolder::write(std::string_view name, std::string_view data) {
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
   if (ec) return Error::io(fmt::format("cannot create {}: {}", dir_.string(), ec.message()));
@@ -119,9 +141,9 @@ Result<std::string> UploadFolder::store(std::string_view name, std::string_view 
     }
     written += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if (::close(fd) != 0) {
     ::unlink(temp.c_str());
-    return Error::io(fmt::format("cannot sync {}: {}", temp.string(), std::strerror(errno)));
+    return Error::io(fmt::format("cannot write {}: {}", temp.string(), std::strerror(errno)));
   }
 
   const std::string base(name);
@@ -132,10 +154,8 @@ Result<std::string> UploadFolder::store(std::string_view name, std::string_view 
     const std::string candidate =
         attempt == 0 ? base : fmt::format("{}_{}{}", stem, attempt, extension);
     const std::filesystem::path target = dir_ / candidate;
-    if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) == 0) {
-      COMPTOIR_TRY(sync_directory(dir_));
+    if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) == 0)
       return candidate;
-    }
     if (errno != EEXIST) {
       const std::string why = std::strerror(errno);
       ::unlink(temp.c_str());

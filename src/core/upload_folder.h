@@ -3,9 +3,12 @@
 // secure_filename() reduces a client's file name as Werkzeug's does (NFKD to ASCII,
 // path separators and spaces to '_', only [A-Za-z0-9._-], no leading dots or
 // underscores, Windows device names prefixed) and bounds its length, keeping the
-// extension. store() never overwrites: it writes a temporary file, fsyncs it and
-// renames it with RENAME_NOREPLACE, adding `_1`, `_2`... to the name while taken,
-// then fsyncs the folder, so a stored file is whole or absent after a crash.
+// extension. Nothing is overwritten: write() puts the data in a temporary file and
+// renames it with RENAME_NOREPLACE, adding `_1`, `_2`... to the name while taken;
+// sync() then fsyncs the file and the folder. An upload syncs its file while it parses
+// and indexes it, and records it as indexed only once synced: until then a crash may
+// leave the file partial, and the registry's recovery of unfinished uploads removes it.
+// store() is write() then sync(): the file is whole or absent after a crash.
 #pragma once
 
 #include <filesystem>
@@ -25,6 +28,10 @@ class UploadFolder {
   // Stores `data` under `name` (already secure) or a suffixed variant; returns the
   // name used.
   Result<std::string> store(std::string_view name, std::string_view data);
+  // store() in two steps: the file is durable once sync() of the name write() returned
+  // has returned.
+  Result<std::string> write(std::string_view name, std::string_view data);
+  Status sync(std::string_view stored_name);
   Status remove(std::string_view name);
   const std::filesystem::path& dir() const { return dir_; }
 

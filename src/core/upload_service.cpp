@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <future>
 #include <map>
 
 #include "core/canonical_mappings.h"
@@ -73,7 +74,7 @@ Result<UploadOutcome> UploadService::upload(std::string_view original_name, std:
   std::string name = secure_filename(original_name);
   if (name.empty() || !is_allowed_upload_extension(name))
     name = "upload." + extension_of(original_name);
-  auto stored = folder_.store(name, data);
+  auto stored = folder_.write(name, data);
   COMPTOIR_TRY(stored);
 
   FileEntry& entry = outcome.entry;
@@ -88,7 +89,12 @@ Result<UploadOutcome> UploadService::upload(std::string_view original_name, std:
     (void)folder_.remove(entry.filename);
     return st.error();
   }
+  // The file's fsyncs (1-2 ms) run while it is parsed and indexed; the upload is recorded
+  // as indexed only once they are done (a crash before rolls it back, file included).
+  std::future<Status> file_synced =
+      std::async(std::launch::async, [this, &entry] { return folder_.sync(entry.filename); });
   auto undo = [&](const Error& error) -> Error {
+    if (file_synced.valid()) (void)file_synced.get();  // no remove() under a running sync
     (void)delete_documents(entry.filename);
     (void)folder_.remove(entry.filename);
     (void)registry_.remove(entry.filename);
@@ -135,6 +141,7 @@ Result<UploadOutcome> UploadService::upload(std::string_view original_name, std:
   }
   const auto indexed = std::chrono::steady_clock::now();
   if (entry.documents_indexed > 0 && on_data_changed_) on_data_changed_();
+  if (Status st = file_synced.get(); !st.ok()) return undo(st.error());
   entry.state = "indexed";
   if (auto st = registry_.update(entry); !st.ok()) return undo(st.error());
   outcome.took_ms =

@@ -67,6 +67,21 @@ TEST_F(UploadFolderStoreTest, NeverOverwrites) {
   EXPECT_EQ(files, 5u);
 }
 
+// write() names the file as store() does; sync() of it succeeds, of a name never written
+// it fails with an I/O error.
+TEST_F(UploadFolderStoreTest, WriteThenSync) {
+  UploadFolder folder(dir_);
+  ASSERT_TRUE(folder.store("logs.csv", "one").ok());
+  auto written = folder.write("logs.csv", "two");
+  ASSERT_TRUE(written.ok());
+  EXPECT_EQ(*written, "logs_1.csv");
+  EXPECT_EQ(read("logs_1.csv"), "two");
+  EXPECT_TRUE(folder.sync(*written).ok());
+  const Status missing = folder.sync("never.csv");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kIo);
+}
+
 TEST_F(UploadFolderStoreTest, RemoveOnlyStoredNames) {
   UploadFolder folder(dir_);
   ASSERT_TRUE(folder.store("a.csv", "x").ok());
