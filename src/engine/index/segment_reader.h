@@ -46,14 +46,21 @@ struct Postings {
   uint32_t freq_at(size_t i) const {
     if (single_freq != 0) return single_freq;
     if (freqs == nullptr) return 1;
-    return packed_freqs ? packed_freq(freqs, docs.cardinality(), i) : freqs[i];
+    if (!packed_freqs) return freqs[i];
+    // The doc count is needed (and counted: O(containers)) only for a listed frequency;
+    // counting it for every posting made ranking quadratic in a segment's size.
+    const uint32_t code = packed_code(freqs, i);
+    return code < 3 ? code + 1 : packed_exception(freqs, docs.cardinality(), i);
   }
 
   // The frequency of the i-th of `count` docs whose packed frequencies are at `codes`
   // (segment_format.h): its code + 1, or for a code 3 the frequency listed for it.
   static uint32_t packed_freq(const uint8_t* codes, size_t count, size_t i) {
-    const uint32_t code = (codes[i >> 2] >> ((i & 3) * 2)) & 3;
+    const uint32_t code = packed_code(codes, i);
     return code < 3 ? code + 1 : packed_exception(codes, count, i);
+  }
+  static uint32_t packed_code(const uint8_t* codes, size_t i) {
+    return (codes[i >> 2] >> ((i & 3) * 2)) & 3;
   }
   static uint32_t packed_exception(const uint8_t* codes, size_t count, size_t i);
 };
