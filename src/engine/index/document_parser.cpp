@@ -26,17 +26,28 @@ struct DocumentParser::Ctx {
   }
   // The document's entry for `def`, reusing a slot (and its capacity) of an earlier one.
   ParsedField& field(const FieldDef& def) {
-    for (size_t i = 0; i < doc.count_; ++i)
-      if (doc.fields_[i].def == &def) return doc.fields_[i];
+    // Most fields come once per document: a bit per field identity (one word, reset per
+    // document) says when this one cannot be among the document's entries yet.
+    const uint64_t bit = uint64_t{1} << ((reinterpret_cast<uintptr_t>(&def) >> 4) & 63);
+    if ((doc.seen_ & bit) != 0) {
+      for (size_t i = 0; i < doc.count_; ++i)
+        if (doc.fields_[i].def == &def) return doc.fields_[i];
+    }
     // A field this document adds may have moved (pending grows): known by its name.
     if (!pending.empty()) {
       for (size_t i = 0; i < doc.count_; ++i)
         if (doc.fields_[i].name == def.name) return doc.fields_[i];
     }
+    doc.seen_ |= bit;
     if (doc.count_ == doc.fields_.size()) doc.fields_.emplace_back();
     ParsedField& f = doc.fields_[doc.count_++];
-    f.name = def.name;
-    f.def = &def;
+    // Documents repeat their fields in the same order: the slot usually held this very
+    // field last time, under the same mapping version, and keeps its name.
+    if (f.def != &def || f.version != parser.lookups_version_ || !pending.empty()) {
+      f.name = def.name;
+      f.def = &def;
+      f.version = parser.lookups_version_;
+    }
     f.type = def.type;
     f.strings.clear();
     f.ints.clear();
@@ -133,6 +144,7 @@ Result<const ParsedDocument*> DocumentParser::parse(std::string_view source, std
   doc_.id = id;
   doc_.source = source;
   doc_.count_ = 0;
+  doc_.seen_ = 0;
   doc_.owned_.clear();
   lookups_in_doc_ = 0;
   Ctx ctx{mapping, id, {}, doc_, *this};

@@ -25,6 +25,7 @@ namespace comptoir::engine {
 struct ParsedField {
   std::string name;
   const void* def = nullptr;  // the parser's identity of the field (its FieldDef)
+  uint64_t version = 0;       // the mapping version `def` and `name` were taken under
   FieldType type = FieldType::kKeyword;
   std::vector<std::string_view> strings;  // text and keyword values
   std::vector<int64_t> ints;              // long, integer, date (epoch ms), boolean (0/1)
@@ -43,6 +44,7 @@ class ParsedDocument {
   friend class DocumentParser;
   std::vector<ParsedField> fields_;  // the first count_ are this document's
   size_t count_ = 0;
+  uint64_t seen_ = 0;              // a bit per field identity entered (DocumentParser::Ctx::field)
   std::deque<std::string> owned_;  // values written out (numbers indexed as strings)
 };
 
