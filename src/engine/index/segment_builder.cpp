@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
+#include <cstring>
 #include <exception>
 #include <span>
 #include <thread>
+#include <utility>
 
 #include "engine/index/segment_format.h"
 #include "engine/index/segment_writer.h"
@@ -110,22 +112,75 @@ class TermTable {
   size_t used_ = 0;
 };
 
+struct ChunkEntry {
+  uint64_t key;
+  uint32_t len;  // bytes of the chunk that exist (0–8)
+  uint32_t id;
+};
+
+// Sorts a run by (key, len), least significant digit first, 8 bits a pass, stable, and
+// skips the digits all its entries share (`Request …` messages, `10.0.…` addresses share
+// whole chunks). Runs too small for passes to pay go to std::sort.
+void sort_chunks(ChunkEntry* a, size_t n, std::vector<ChunkEntry>& spare) {
+  auto by_key = [](const ChunkEntry& x, const ChunkEntry& y) {
+    return x.key != y.key ? x.key < y.key : x.len < y.len;
+  };
+  constexpr size_t kRadixMin = 512;
+  if (n < kRadixMin) {
+    std::sort(a, a + n, by_key);
+    return;
+  }
+  uint64_t key_and = ~uint64_t{0}, key_or = 0;
+  uint32_t len_and = ~uint32_t{0}, len_or = 0;
+  for (size_t i = 0; i < n; ++i) {
+    key_and &= a[i].key;
+    key_or |= a[i].key;
+    len_and &= a[i].len;
+    len_or |= a[i].len;
+  }
+  const uint64_t varying = key_and ^ key_or;
+  spare.resize(n);
+  ChunkEntry* src = a;
+  ChunkEntry* dst = spare.data();
+  auto pass = [&](auto digit) {
+    size_t start[256] = {};
+    for (size_t i = 0; i < n; ++i) ++start[digit(src[i])];
+    size_t sum = 0;
+    for (size_t& c : start) sum += std::exchange(c, sum);
+    for (size_t i = 0; i < n; ++i) dst[start[digit(src[i])]++] = src[i];
+    std::swap(src, dst);
+  };
+  if (len_and != len_or) pass([](const ChunkEntry& e) { return e.len; });
+  for (unsigned shift = 0; shift < 64; shift += 8) {
+    if (((varying >> shift) & 0xFF) == 0) continue;
+    pass([shift](const ChunkEntry& e) { return static_cast<size_t>((e.key >> shift) & 0xFF); });
+  }
+  if (src != a) std::memcpy(a, src, n * sizeof(ChunkEntry));
+}
+
+// The 8 bytes of `t` from `depth` as a big-endian integer (missing bytes as 0).
+uint64_t chunk_key(std::string_view t, size_t depth) {
+  if (depth + 8 <= t.size()) {
+    uint64_t v;
+    std::memcpy(&v, t.data() + depth, 8);
+    return __builtin_bswap64(v);
+  }
+  uint64_t key = 0;
+  for (size_t b = 0; b < 8; ++b) {
+    const size_t at = depth + b;
+    key = key << 8 | (at < t.size() ? static_cast<unsigned char>(t[at]) : 0u);
+  }
+  return key;
+}
+
 // Term ids in the byte order of their terms: an MSD sort by 8-byte chunks. Each round
 // sorts a run of ids by the chunk at `depth` read as a big-endian integer (one integer
 // compare, no pointer chasing) and by how many of its bytes exist; runs still equal go
 // one chunk deeper. Terms sharing long prefixes (`Request 12-…`, `10.0.…`) then cost a
 // few integer sorts, not full string comparisons.
 std::vector<uint32_t> byte_order(std::span<const std::string_view> terms) {
-  struct Entry {
-    uint64_t key;
-    uint32_t len;  // bytes of the chunk that exist (0–8)
-    uint32_t id;
-  };
-  std::vector<Entry> entries(terms.size());
+  std::vector<ChunkEntry> entries(terms.size()), spare;
   for (uint32_t i = 0; i < terms.size(); ++i) entries[i].id = i;
-  auto by_key = [](const Entry& a, const Entry& b) {
-    return a.key != b.key ? a.key < b.key : a.len < b.len;
-  };
   struct Run {
     size_t lo, hi, depth;
   };
@@ -142,17 +197,11 @@ std::vector<uint32_t> byte_order(std::span<const std::string_view> terms) {
       if (i + kTermPrefetchDistance < r.hi)
         __builtin_prefetch(terms[entries[i + kTermPrefetchDistance].id].data() + r.depth);
       const std::string_view t = terms[entries[i].id];
-      uint64_t key = 0;
-      for (size_t b = 0; b < 8; ++b) {
-        const size_t at = r.depth + b;
-        key = key << 8 | (at < t.size() ? static_cast<unsigned char>(t[at]) : 0u);
-      }
-      entries[i].key = key;
+      entries[i].key = chunk_key(t, r.depth);
       entries[i].len =
           static_cast<uint32_t>(std::min<size_t>(8, t.size() - std::min(t.size(), r.depth)));
     }
-    std::sort(entries.begin() + static_cast<std::ptrdiff_t>(r.lo),
-              entries.begin() + static_cast<std::ptrdiff_t>(r.hi), by_key);
+    sort_chunks(entries.data() + r.lo, r.hi - r.lo, spare);
     // Equal chunks of 8 existing bytes: the terms go on, compare the next chunk. (Terms
     // are distinct, so equal shorter chunks cannot happen.)
     for (size_t a = r.lo; a < r.hi;) {
