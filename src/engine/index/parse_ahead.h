@@ -28,7 +28,7 @@ class ParseAhead {
   // The parsers a ring needs, kept by the caller from one batch to the next (their
   // buffers and lookup caches stay warm).
   using Parsers = std::vector<std::unique_ptr<DocumentParser>>;
-  static constexpr size_t kRing = 128;
+  static constexpr size_t kRing = 256;
 
   // Starts parsing documents 0..count-1: `source(i)` and `id(i)` must stay valid until
   // this object is destroyed.
