@@ -63,6 +63,10 @@ void ParseAhead::run() {
     // When the ring is full, wait until three quarters of it are free: one wake-up per
     // 3 kRing / 4 documents rather than one per document, while a quarter of the ring
     // (~200 us of indexing) still covers the time the wake-up takes.
+    // The ring is full only by the caller's latest count (`done` is this thread's last
+    // look at it): sleeping on a stale one, while the caller sleeps until more is parsed,
+    // would leave both asleep.
+    if (i >= done + kRing) done = done_.value.load(std::memory_order_acquire);
     if (i >= done + kRing) done = done_.wait_at_least(i + 1 - kRing / 4, 0);
     if (stop_.load(std::memory_order_acquire)) return;
     const size_t slot = i % kRing;
@@ -80,7 +84,7 @@ Result<const ParsedDocument*> ParseAhead::next() {
   // A caller that has to sleep waits for a few documents more (the ring has room for
   // them, so the parser never waits for this caller meanwhile).
   if (parsed_.value.load(std::memory_order_acquire) <= i)
-    parsed_.wait_at_least(i + 1, std::min(count_, i + kRing / 4));
+    parsed_.wait_at_least(i + 1, std::min(count_, i + kRing / 2));
   handed_ = i + 1;
   return std::move(slots_[i % kRing]);
 }

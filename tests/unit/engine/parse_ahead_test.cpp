@@ -7,8 +7,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdlib>
+#include <future>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "manual_index.h"
@@ -127,6 +131,45 @@ TEST(ParseAheadTest, RingHandsOutEveryResultInOrder) {
       sources.size(), [&](size_t i) { return std::string_view(sources[i]); },
       [&](size_t i) { return std::string_view(ids[i]); }, mapping, parsers);
   ASSERT_TRUE(early.next().ok());
+}
+
+// Producer and consumer running at varying relative speeds (the consumer pausing now and
+// then, the producer slowed by a source getter that sometimes sleeps) never both sleep
+// waiting for each other: each batch of 3,000 ends within the deadline. A producer that
+// judged the ring full by a stale count once slept while the consumer waited for more.
+TEST(ParseAheadTest, NeitherSideWaitsForeverAtAnySpeed) {
+  Mapping mapping;
+  ParseAhead::Parsers parsers;
+  std::vector<std::string> sources, ids;
+  for (int i = 0; i < 3000; ++i) {
+    sources.push_back(R"({"i": )" + std::to_string(i) + "}");
+    ids.push_back("id" + std::to_string(i));
+  }
+  auto all_batches = std::async(std::launch::async, [&] {
+    std::mt19937 rng(5);
+    for (int batch = 0; batch < 40; ++batch) {
+      const uint32_t consumer_pause = rng() % 5, producer_pause = rng() % 5;
+      ParseAhead ahead(
+          sources.size(),
+          [&](size_t i) {
+            if (producer_pause != 0 && i % (97 * producer_pause) == 0)
+              std::this_thread::sleep_for(std::chrono::microseconds(200));
+            return std::string_view(sources[i]);
+          },
+          [&](size_t i) { return std::string_view(ids[i]); }, mapping, parsers);
+      for (size_t i = 0; i < sources.size(); ++i) {
+        if (!ahead.next().ok()) return false;
+        if (consumer_pause != 0 && i % (89 * consumer_pause) == 0)
+          std::this_thread::sleep_for(std::chrono::microseconds(300));
+      }
+    }
+    return true;
+  });
+  if (all_batches.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
+    ADD_FAILURE() << "producer and consumer both asleep";
+    std::abort();  // the stuck threads cannot be joined: fail the run loudly
+  }
+  EXPECT_TRUE(all_batches.get());
 }
 
 }  // namespace
