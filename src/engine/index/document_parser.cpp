@@ -46,7 +46,8 @@ struct DocumentParser::Ctx {
     if (f.def != &def || f.version != parser.lookups_version_ || !pending.empty()) {
       f.name = def.name;
       f.def = &def;
-      f.version = parser.lookups_version_;
+      // A field this document adds has no lasting identity (its definition is pending).
+      f.version = pending.empty() ? parser.lookups_version_ : 0;
     }
     f.type = def.type;
     f.strings.clear();

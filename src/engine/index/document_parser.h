@@ -25,7 +25,7 @@ namespace comptoir::engine {
 struct ParsedField {
   std::string name;
   const void* def = nullptr;  // the parser's identity of the field (its FieldDef)
-  uint64_t version = 0;       // the mapping version `def` and `name` were taken under
+  uint64_t version = 0;       // the mapping version `def` and `name` were taken under (0: none)
   FieldType type = FieldType::kKeyword;
   std::vector<std::string_view> strings;  // text and keyword values
   std::vector<int64_t> ints;              // long, integer, date (epoch ms), boolean (0/1)

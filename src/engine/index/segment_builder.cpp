@@ -305,23 +305,26 @@ SegmentBuilder::ColumnField& SegmentBuilder::column_field(const std::string& nam
   return *column_fields_.back();
 }
 
-SegmentBuilder::FieldSlot& SegmentBuilder::slot(size_t i, const std::string& name) {
+SegmentBuilder::FieldSlot& SegmentBuilder::slot(size_t i, const ParsedField& f) {
   if (i >= slots_.size()) slots_.resize(i + 1);
   FieldSlot& s = slots_[i];
-  if (s.name != name) s = FieldSlot{name, nullptr, nullptr};
+  if (f.version != 0 && s.def == f.def && s.version == f.version) return s;
+  if (s.name != f.name) s = FieldSlot{f.name, nullptr, 0, nullptr, nullptr};
+  s.def = f.def;
+  s.version = f.version;
   return s;
 }
 
-SegmentBuilder::TermField& SegmentBuilder::slot_term(size_t i, const std::string& name, bool text) {
-  FieldSlot& s = slot(i, name);
-  if (s.term == nullptr) s.term = &term_field(name, text);
+SegmentBuilder::TermField& SegmentBuilder::slot_term(size_t i, const ParsedField& f, bool text) {
+  FieldSlot& s = slot(i, f);
+  if (s.term == nullptr) s.term = &term_field(f.name, text);
   return *s.term;
 }
 
-SegmentBuilder::ColumnField& SegmentBuilder::slot_column(size_t i, const std::string& name,
-                                                         bool is_double, FieldType type) {
-  FieldSlot& s = slot(i, name);
-  if (s.column == nullptr) s.column = &column_field(name, is_double, type);
+SegmentBuilder::ColumnField& SegmentBuilder::slot_column(size_t i, const ParsedField& f,
+                                                         bool is_double) {
+  FieldSlot& s = slot(i, f);
+  if (s.column == nullptr) s.column = &column_field(f.name, is_double, f.type);
   return *s.column;
 }
 
@@ -386,7 +389,7 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
   for (size_t fi = 0; fi < fields.size(); ++fi) {
     const ParsedField& f = fields[fi];
     if (storage_kind(f.type) != StorageKind::kKeyword || f.strings.empty()) continue;
-    TermField& kf = slot_term(fi, f.name, false);
+    TermField& kf = slot_term(fi, f, false);
     keyword_fields_.push_back(&kf);
     for (std::string_view value : f.strings) {
       const uint64_t h = fast_hash(value);
@@ -411,7 +414,7 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
     switch (storage_kind(f.type)) {
       case StorageKind::kText: {
         if (f.strings.empty()) break;
-        TermField& tf = slot_term(fi, f.name, true);
+        TermField& tf = slot_term(fi, f, true);
         uint32_t length = 0;
         for (std::string_view value : f.strings) {
           tokens_.clear();
@@ -449,7 +452,7 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
       }
       case StorageKind::kInt64: {
         if (f.ints.empty()) break;
-        ColumnField& c = slot_column(fi, f.name, false, f.type);
+        ColumnField& c = slot_column(fi, f, false);
         const size_t first = c.ints.size();
         c.ints.insert(c.ints.end(), f.ints.begin(), f.ints.end());
         c.docs.insert(c.docs.end(), f.ints.size(), d);
@@ -459,7 +462,7 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
       }
       case StorageKind::kDouble: {
         if (f.doubles.empty()) break;
-        ColumnField& c = slot_column(fi, f.name, true, f.type);
+        ColumnField& c = slot_column(fi, f, true);
         const size_t first = c.doubles.size();
         c.doubles.insert(c.doubles.end(), f.doubles.begin(), f.doubles.end());
         c.docs.insert(c.docs.end(), f.doubles.size(), d);

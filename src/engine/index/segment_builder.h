@@ -45,15 +45,18 @@ class SegmentBuilder {
   TermField& term_field(const std::string& name, bool text);
   ColumnField& column_field(const std::string& name, bool is_double, FieldType type);
   // The fields of the i-th ParsedField of the last documents: documents repeat the same
-  // fields in the same order, so a name compare replaces a hash lookup.
+  // fields in the same order, so the parser's identity of the field (its definition under
+  // one mapping version), or else a name compare, replaces a hash lookup.
   struct FieldSlot {
     std::string name;
+    const void* def = nullptr;
+    uint64_t version = 0;  // 0: no identity, compare names
     TermField* term = nullptr;
     ColumnField* column = nullptr;
   };
-  FieldSlot& slot(size_t i, const std::string& name);
-  TermField& slot_term(size_t i, const std::string& name, bool text);
-  ColumnField& slot_column(size_t i, const std::string& name, bool is_double, FieldType type);
+  FieldSlot& slot(size_t i, const ParsedField& f);
+  TermField& slot_term(size_t i, const ParsedField& f, bool text);
+  ColumnField& slot_column(size_t i, const ParsedField& f, bool is_double);
 
   std::vector<std::unique_ptr<TermField>> term_fields_;
   std::vector<std::unique_ptr<ColumnField>> column_fields_;
