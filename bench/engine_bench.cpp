@@ -12,7 +12,6 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <numeric>
@@ -20,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "cpu_time.h"
 #include "engine/analysis/standard_analyzer.h"
 #include "engine/dsl/search_request.h"
 #include "engine/index/index.h"
@@ -32,6 +32,8 @@ namespace comptoir::engine::bench {
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
+using ::comptoir::bench::process_cpu_seconds;
+using ::comptoir::bench::thread_cpu_seconds;
 
 Mapping log_mapping() {
   auto m = parse_mapping(json::parse(R"({"properties":{"@timestamp":{"type":"date"},
@@ -43,21 +45,6 @@ Mapping log_mapping() {
 
 void print_line(const json::object& o) {
   std::cout << json::serialize(o) << std::endl;
-}
-
-// CPU seconds the process has used (all threads, user + system).
-double process_cpu_seconds() {
-  struct rusage ru;
-  ::getrusage(RUSAGE_SELF, &ru);
-  auto secs = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
-  return secs(ru.ru_utime) + secs(ru.ru_stime);
-}
-
-// CPU seconds the calling thread has used.
-double thread_cpu_seconds() {
-  timespec ts;
-  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
 }
 
 uint64_t dir_bytes(const fs::path& dir) {

@@ -7,8 +7,6 @@
 //           file to an in-process server with a fresh data directory, each upload
 //           a different file (no SHA-256 dedupe); wall-clock time from the first
 //           byte sent to the last byte of the answer, median of N runs.
-#include <time.h>
-
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <boost/asio/connect.hpp>
@@ -27,6 +25,7 @@
 #include <iostream>
 #include <vector>
 
+#include "cpu_time.h"
 #include "http_load.h"
 #include "in_process_server.h"
 #include "ingest/ingest.h"
@@ -53,12 +52,6 @@ double median(std::vector<double> v) {
 
 double round3(double v) {
   return std::round(v * 1000) / 1000;
-}
-
-double thread_cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
 // Keeps the JSON text of each document in one reused buffer, as the upload's sink

@@ -31,9 +31,7 @@ class TokenBuffer {
   }
   // Appends raw bytes to the token being built; finish_token() closes it.
   std::string& arena() { return arena_; }
-  void finish_token(size_t start) {
-    spans_.emplace_back(static_cast<uint32_t>(start), static_cast<uint32_t>(arena_.size() - start));
-  }
+  void finish_token(size_t start) { add_token(start, arena_.size() - start); }
   // Records the token already written at arena()[start, start + size).
   void add_token(size_t start, size_t size) {
     spans_.emplace_back(static_cast<uint32_t>(start), static_cast<uint32_t>(size));

@@ -179,7 +179,8 @@ uint8_t FieldReader::min_norm(uint32_t doc_count) const {
 uint32_t FieldReader::listed_freq(const char* e, uint32_t i) const {
   const uint32_t card = load_le<uint32_t>(e);
   const auto* codes = reinterpret_cast<const uint8_t*>(e + 16 + 4 * size_t{card});
-  return packed_freqs_ ? Postings::packed_freq(codes, card, i) : codes[i];  // or a byte each
+  // Packed, or a byte each.
+  return packed_freqs_ ? Postings::packed_freq(codes, i, [card] { return card; }) : codes[i];
 }
 
 // Packed frequencies: u8 codes[(count + 3) / 4] | u32 n | u32 index[n] | u8 freq[n], the

@@ -47,17 +47,18 @@ struct Postings {
     if (single_freq != 0) return single_freq;
     if (freqs == nullptr) return 1;
     if (!packed_freqs) return freqs[i];
-    // The doc count is needed (and counted: O(containers)) only for a listed frequency;
-    // counting it for every posting made ranking quadratic in a segment's size.
-    const uint32_t code = packed_code(freqs, i);
-    return code < 3 ? code + 1 : packed_exception(freqs, docs.cardinality(), i);
+    // The doc count is counted (O(containers)) only for a listed frequency: counting it
+    // for every posting made ranking quadratic in a segment's size.
+    return packed_freq(freqs, i, [this] { return docs.cardinality(); });
   }
 
-  // The frequency of the i-th of `count` docs whose packed frequencies are at `codes`
-  // (segment_format.h): its code + 1, or for a code 3 the frequency listed for it.
-  static uint32_t packed_freq(const uint8_t* codes, size_t count, size_t i) {
+  // The frequency of the i-th doc whose packed frequencies are at `codes`
+  // (segment_format.h): its code + 1, or for a code 3 the frequency listed for it, found
+  // with the doc count `count()` (asked for then only).
+  template <typename Count>
+  static uint32_t packed_freq(const uint8_t* codes, size_t i, Count count) {
     const uint32_t code = packed_code(codes, i);
-    return code < 3 ? code + 1 : packed_exception(codes, count, i);
+    return code < 3 ? code + 1 : packed_exception(codes, count(), i);
   }
   static uint32_t packed_code(const uint8_t* codes, size_t i) {
     return (codes[i >> 2] >> ((i & 3) * 2)) & 3;

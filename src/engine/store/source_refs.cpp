@@ -11,38 +11,44 @@ bool is_number_byte(char c) {
   return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
 }
 
-// Where `v` stands in `source` as a whole JSON token: a string's content between quotes,
-// or a number not inside a longer one. npos when it does not. (Any occurrence would give
-// back the same bytes; whole tokens keep the cut where the value actually is.)
+bool quoted(const SourceRefValue& v) {
+  return v.kind == SourceRefKind::kKeyword || v.kind == SourceRefKind::kDate;
+}
+
+// Whether `v`'s text at `pos` is a whole JSON token: a string's content between quotes,
+// or a number not inside a longer one. (The caller has checked the bytes are v's text, or
+// checks them after this, which keeps the compare inside `source`.)
+bool is_whole_token(std::string_view source, const SourceRefValue& v, size_t pos) {
+  const size_t end = pos + v.text.size();
+  if (pos == 0 || end >= source.size()) return false;
+  const char before = source[pos - 1], after = source[end];
+  return quoted(v) ? (before == '"' && after == '"')
+                   : (!is_number_byte(before) && !is_number_byte(after));
+}
+
+// Where `v` stands in `source` as a whole token, from `from` on; npos when it does not.
+// (Any occurrence would give back the same bytes; whole tokens keep the cut where the
+// value actually is.)
 size_t find_token(std::string_view source, const SourceRefValue& v, size_t from) {
-  const bool quoted = v.kind == SourceRefKind::kKeyword || v.kind == SourceRefKind::kDate;
   for (size_t pos = source.find(v.text, from); pos != std::string_view::npos;
        pos = source.find(v.text, pos + 1)) {
-    const size_t end = pos + v.text.size();
-    if (pos == 0 || end >= source.size()) continue;
-    const char before = source[pos - 1], after = source[end];
-    if (quoted ? (before == '"' && after == '"')
-               : (!is_number_byte(before) && !is_number_byte(after)))
-      return pos;
+    if (is_whole_token(source, v, pos)) return pos;
   }
   return std::string_view::npos;
 }
 
 // Where `v` stands if it is the value of the next key after `from` (values come in the
-// order of their keys: the usual case), checked as find_token() checks; npos otherwise.
+// order of their keys: the usual case); npos otherwise.
 size_t next_value_at(std::string_view source, const SourceRefValue& v, size_t from) {
   if (from >= source.size()) return std::string_view::npos;
   const void* colon = std::memchr(source.data() + from, ':', source.size() - from);
   if (colon == nullptr) return std::string_view::npos;
   size_t pos = static_cast<size_t>(static_cast<const char*>(colon) - source.data()) + 1;
   while (pos < source.size() && (source[pos] == ' ' || source[pos] == '\n')) ++pos;
-  const bool quoted = v.kind == SourceRefKind::kKeyword || v.kind == SourceRefKind::kDate;
-  if (quoted && (pos >= source.size() || source[pos++] != '"')) return std::string_view::npos;
-  const size_t end = pos + v.text.size();
-  if (end >= source.size() || source.compare(pos, v.text.size(), v.text) != 0)
+  if (quoted(v) && pos < source.size() && source[pos] == '"') ++pos;
+  if (!is_whole_token(source, v, pos) || source.compare(pos, v.text.size(), v.text) != 0)
     return std::string_view::npos;
-  const char after = source[end];
-  return (quoted ? after == '"' : !is_number_byte(after)) ? pos : std::string_view::npos;
+  return pos;
 }
 
 bool has_marker_bytes(std::string_view s) {

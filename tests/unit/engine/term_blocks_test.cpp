@@ -209,17 +209,29 @@ TEST(TermBlocksTest, EncodedDictionariesDecodeBack) {
   }
 }
 
+// 20,000 random terms block-encoded, and where the section's zstd dictionary starts.
+struct LargeEncoding {
+  Terms terms;
+  std::string encoded;
+  size_t zdict_at = 0;
+};
+LargeEncoding encode_large(uint32_t seed) {
+  std::mt19937 rng(seed);
+  LargeEncoding e;
+  e.terms = random_terms(rng, 20000, 40, 120, false);
+  std::vector<std::string_view> views(e.terms.begin(), e.terms.end());
+  e.encoded = encode_term_blocks(views);
+  const uint32_t n_blocks = load_le<uint32_t>(e.encoded.data() + 4);
+  e.zdict_at = 16 + 8 * (size_t{n_blocks} + 1);
+  return e;
+}
+
 // A large dictionary's zstd dictionary carries entropy tables (it starts with zstd's
 // dictionary magic, not with the zero byte of raw content), and its blocks decode back.
 TEST(TermBlocksTest, LargeDictionariesCarryEntropyTables) {
-  std::mt19937 rng(21);
-  const Terms terms = random_terms(rng, 20000, 40, 120, false);
-  std::vector<std::string_view> views(terms.begin(), terms.end());
-  const std::string encoded = encode_term_blocks(views);
+  const auto [terms, encoded, zdict_at] = encode_large(21);
   const uint32_t zdict_len = load_le<uint32_t>(encoded.data() + 12);
-  const uint32_t n_blocks = load_le<uint32_t>(encoded.data() + 4);
   ASSERT_GT(zdict_len, 1024u);
-  const size_t zdict_at = 16 + 8 * (size_t{n_blocks} + 1);
   EXPECT_EQ(load_le<uint32_t>(encoded.data() + zdict_at), 0xEC30A437u);
   auto tb = TermBlocks::open(encoded.data(), encoded.size());
   ASSERT_TRUE(tb.ok()) << tb.error().message;
@@ -286,12 +298,7 @@ bool read_everything(const FieldReader& f, const Terms& terms) {
 // A zstd dictionary whose entropy tables are damaged: the section still opens (nothing is
 // decoded then), and a read of a compressed block is a corruption error, not garbage.
 TEST(TermBlocksTest, DamagedDictionaryTablesFailTheRead) {
-  std::mt19937 rng(23);
-  const Terms terms = random_terms(rng, 20000, 40, 120, false);
-  std::vector<std::string_view> views(terms.begin(), terms.end());
-  const std::string encoded = encode_term_blocks(views);
-  const uint32_t n_blocks = load_le<uint32_t>(encoded.data() + 4);
-  const size_t zdict_at = 16 + 8 * (size_t{n_blocks} + 1);
+  const auto [terms, encoded, zdict_at] = encode_large(23);
   ASSERT_EQ(load_le<uint32_t>(encoded.data() + zdict_at), 0xEC30A437u);
   // Past the magic and the id: the Huffman table's header, then a stretch of the tables.
   for (size_t off : {size_t{8}, size_t{9}, size_t{40}}) {
