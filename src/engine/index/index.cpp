@@ -580,7 +580,7 @@ Status Index::refresh_in_background() {
   {
     std::lock_guard lock(write_mu_);
     if (builder_->empty() || !check_writable().ok()) return refresh_locked();
-    frozen = std::exchange(builder_, std::make_unique<SegmentBuilder>());
+    frozen = std::exchange(builder_, std::make_unique<SegmentBuilder>(builder_->term_counts()));
     frozen_deleted = std::exchange(builder_deleted_, Bitmap());
   }
   std::string bytes = frozen->finish();

@@ -3,6 +3,7 @@
 #include "engine/index/segment_builder.h"
 
 #include <algorithm>
+#include <bit>
 #include <boost/json.hpp>
 #include <charconv>
 #include <cstring>
@@ -51,6 +52,12 @@ class TermTable {
     return id_of(slots_[i]);
   }
   std::span<const std::string_view> terms() const { return terms_; }
+  // Room for n terms without growing.
+  void reserve(size_t n) {
+    const size_t slots = std::bit_ceil(2 * n + 2);
+    if (slots > slots_.size()) slots_.assign(slots, 0);
+    terms_.reserve(n);
+  }
   // Starts loading the slot where a term of hash h is looked for first. A large table
   // (a field of unique values: messages, ids, addresses) misses the cache on nearly
   // every lookup; a document's lookups prefetched together wait for memory once.
@@ -239,6 +246,12 @@ struct SegmentBuilder::TermField {
   std::vector<std::pair<uint32_t, uint32_t>> dv;  // keyword: (doc, term id)
   uint64_t sum_ttf = 0;
 
+  void reserve(size_t n) {
+    table.reserve(n);
+    last_doc.reserve(n);
+    docs.reserve(n);
+    if (text) last_freq.reserve(n), freqs.reserve(n);
+  }
   uint32_t term_id(std::string_view t, uint64_t h) {
     bool inserted = false;
     uint32_t id = table.find_or_insert(t, h, inserted);
@@ -277,8 +290,15 @@ struct SegmentBuilder::ColumnField {
   std::vector<double> doubles;
 };
 
-SegmentBuilder::SegmentBuilder() = default;
+SegmentBuilder::SegmentBuilder(TermCounts expected_terms)
+    : expected_terms_(std::move(expected_terms)) {}
 SegmentBuilder::~SegmentBuilder() = default;
+
+SegmentBuilder::TermCounts SegmentBuilder::term_counts() const {
+  TermCounts counts;
+  for (const auto& f : term_fields_) counts.emplace(f->name, f->table.terms().size());
+  return counts;
+}
 
 SegmentBuilder::TermField& SegmentBuilder::term_field(const std::string& name, bool text) {
   auto it = term_index_.find(name);
@@ -287,6 +307,8 @@ SegmentBuilder::TermField& SegmentBuilder::term_field(const std::string& name, b
   f->name = name;
   f->text = text;
   f->type = text ? FieldType::kText : FieldType::kKeyword;
+  if (auto e = expected_terms_.find(name); e != expected_terms_.end())
+    f->reserve(std::min(e->second, kMaxExpectedTerms));
   term_index_.emplace(name, term_fields_.size());
   term_fields_.push_back(std::move(f));
   return *term_fields_.back();
@@ -636,6 +658,7 @@ std::string SegmentBuilder::finish(SegmentWriterOptions options, bool two_thread
     w.add_field(std::move(m));
   }
   std::string bytes = w.finish(n_docs, stored_);
+  expected_terms_ = term_counts();
   term_fields_.clear();
   column_fields_.clear();
   term_index_.clear();

@@ -20,7 +20,13 @@ namespace comptoir::engine {
 
 class SegmentBuilder {
  public:
-  SegmentBuilder();
+  // Terms per field, by name.
+  using TermCounts = std::unordered_map<std::string, size_t>;
+  // `expected_terms`: the term counts a segment of this index reached (term_counts() of
+  // the builder before): its fields' tables are sized for them at once. An index's
+  // segments look alike, and a table grown from empty (a 10k-document upload's unique
+  // messages, ids, addresses) is rehashed and copied a dozen times on the way.
+  explicit SegmentBuilder(TermCounts expected_terms = {});
   ~SegmentBuilder();
   SegmentBuilder(const SegmentBuilder&) = delete;
   SegmentBuilder& operator=(const SegmentBuilder&) = delete;
@@ -33,8 +39,11 @@ class SegmentBuilder {
   // The doc holding `id` (latest one if added twice), if any.
   std::optional<uint32_t> find_id(std::string_view id) const;
 
-  // Serialises the segment. The builder is left empty. `two_threads`: the caller waits
-  // for it (a refresh an upload asked for): the term fields are prepared on two threads.
+  TermCounts term_counts() const;
+
+  // Serialises the segment. The builder is left empty, expecting as many terms again.
+  // `two_threads`: the caller waits for it (a refresh an upload asked for): the term fields are
+  // prepared on two threads.
   std::string finish(SegmentWriterOptions options = {}, bool two_threads = false);
 
  private:
@@ -58,6 +67,9 @@ class SegmentBuilder {
   TermField& slot_term(size_t i, const ParsedField& f, bool text);
   ColumnField& slot_column(size_t i, const ParsedField& f, bool is_double);
 
+  // A field's table is sized at most for this many terms from the start.
+  static constexpr size_t kMaxExpectedTerms = size_t{1} << 22;
+  TermCounts expected_terms_;
   std::vector<std::unique_ptr<TermField>> term_fields_;
   std::vector<std::unique_ptr<ColumnField>> column_fields_;
   std::unordered_map<std::string, size_t> term_index_, column_index_;

@@ -76,5 +76,47 @@ TEST(SegmentBuilderTest, TermDictionariesAreInByteOrder) {
   }
 }
 
+// Tables sized from the segment before (term_counts()) change nothing in what is built:
+// the next segments, with fewer, as many and more terms than expected, come out byte for
+// byte as from builders that start empty.
+TEST(SegmentBuilderTest, ExpectedTermCountsChangeNoByte) {
+  Mapping mapping;
+  FieldDef k_def;
+  k_def.name = "k";
+  k_def.type = FieldType::kKeyword;
+  FieldDef m_def;
+  m_def.name = "m";
+  m_def.type = FieldType::kText;
+  ASSERT_TRUE(mapping.add(k_def).ok());
+  ASSERT_TRUE(mapping.add(m_def).ok());
+  DocumentParser parser;
+  auto fill = [&](SegmentBuilder& b, uint32_t docs, uint32_t salt) {
+    for (uint32_t d = 0; d < docs; ++d) {
+      const std::string source = R"({"k":"v)" + std::to_string(d * 7 % (docs / 2 + 1) + salt) +
+                                 R"(","m":"word)" + std::to_string(d % 300 + salt) + " w" +
+                                 std::to_string(d) + R"("})";
+      const std::string id = std::to_string(d);
+      auto parsed = parser.parse(source, id, mapping);
+      ASSERT_TRUE(parsed.ok()) << source;
+      b.add(**parsed);
+    }
+  };
+  SegmentBuilder hinted;
+  fill(hinted, 5000, 0);
+  const SegmentBuilder::TermCounts counts = hinted.term_counts();
+  EXPECT_EQ(counts.at("k"), 2501u);
+  EXPECT_EQ(counts.at("m"), 5000u + 300u);  // w0..w4999 and word0..word299
+  (void)hinted.finish();
+  for (uint32_t docs : {100u, 5000u, 20000u}) {
+    SegmentBuilder plain, fresh_hinted(counts);
+    fill(plain, docs, docs);
+    fill(hinted, docs, docs);
+    fill(fresh_hinted, docs, docs);
+    const std::string expected = plain.finish();
+    EXPECT_EQ(hinted.finish(), expected) << docs << " documents, builder reused";
+    EXPECT_EQ(fresh_hinted.finish(), expected) << docs << " documents, builder made with counts";
+  }
+}
+
 }  // namespace
 }  // namespace comptoir::engine
