@@ -127,7 +127,7 @@ Result<UploadOutcome> UploadService::upload(std::string_view original_name, std:
     if (!carried.empty()) {
       if (auto st = search_.map_source_only(index, carried); !st.ok()) return undo(st.error());
     }
-    auto bulk = search_.bulk_index(index, sources);
+    auto bulk = search_.bulk_index(index, std::move(sources));
     if (!bulk.ok()) return undo(bulk.error());
     entry.documents_indexed += bulk->indexed;
     entry.documents_rejected += bulk->failures.size();

@@ -276,7 +276,7 @@ Status ElasticsearchSearch::send_bulk(std::string_view index, std::span<const st
 }
 
 Result<BulkOutcome> ElasticsearchSearch::bulk_index(std::string_view index,
-                                                    std::span<const std::string> sources) {
+                                                    std::vector<std::string> sources) {
   COMPTOIR_TRY(prepare());
   BulkOutcome outcome;
   // Batches bounded by count and bytes.

@@ -70,12 +70,12 @@ Status EmbeddedSearch::map_source_only(std::string_view index,
 }
 
 Result<BulkOutcome> EmbeddedSearch::bulk_index(std::string_view index,
-                                               std::span<const std::string> sources) {
+                                               std::vector<std::string> sources) {
   auto target = catalog_->get_or_create(std::string(index));
   COMPTOIR_TRY(target);
   std::vector<engine::BulkItem> items;
   items.reserve(sources.size());
-  for (const auto& s : sources) items.push_back({engine::BulkOp::kIndex, std::nullopt, s});
+  for (auto& s : sources) items.push_back({engine::BulkOp::kIndex, std::nullopt, std::move(s)});
   auto result = (*target)->bulk(items, /*refresh=*/true);
   COMPTOIR_TRY(result);
   BulkOutcome outcome;

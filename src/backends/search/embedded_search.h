@@ -20,8 +20,7 @@ class EmbeddedSearch final : public SearchBackend {
   Status ping() override { return {}; }
   Status ensure_index(std::string_view index, const boost::json::value& mapping) override;
   Status map_source_only(std::string_view index, std::span<const std::string> fields) override;
-  Result<BulkOutcome> bulk_index(std::string_view index,
-                                 std::span<const std::string> sources) override;
+  Result<BulkOutcome> bulk_index(std::string_view index, std::vector<std::string> sources) override;
   Result<engine::SearchResponse> search(std::string_view expression,
                                         const engine::SearchRequest& request) override;
   Result<int64_t> count(std::string_view expression,

@@ -54,9 +54,11 @@ class SearchBackend {
   virtual Status map_source_only(std::string_view index, std::span<const std::string> fields) = 0;
 
   // Indexes `sources` (JSON objects as text) into `index`, created with dynamic
-  // mapping when missing, and makes them searchable before returning.
+  // mapping when missing, and makes them searchable before returning. The texts are
+  // the backend's: an upload's batch moves in, and the embedded engine keeps them for
+  // its bulk without copying them again.
   virtual Result<BulkOutcome> bulk_index(std::string_view index,
-                                         std::span<const std::string> sources) = 0;
+                                         std::vector<std::string> sources) = 0;
 
   // `expression`: an index name, a pattern (ecommerce-logs-*) or a comma list.
   virtual Result<engine::SearchResponse> search(std::string_view expression,

@@ -18,8 +18,8 @@ class PortableScan final : public SearchBackend {
   Status map_source_only(std::string_view i, std::span<const std::string> f) override {
     return inner_.map_source_only(i, f);
   }
-  Result<BulkOutcome> bulk_index(std::string_view i, std::span<const std::string> s) override {
-    return inner_.bulk_index(i, s);
+  Result<BulkOutcome> bulk_index(std::string_view i, std::vector<std::string> s) override {
+    return inner_.bulk_index(i, std::move(s));
   }
   Result<engine::SearchResponse> search(std::string_view e,
                                         const engine::SearchRequest& r) override {
