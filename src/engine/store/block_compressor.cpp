@@ -3,14 +3,24 @@
 
 #include <zstd.h>
 
+#include <memory>
+
 namespace comptoir::engine {
 
 std::string zstd_compress(void* cctx, std::string_view raw, int level) {
-  std::string out(ZSTD_compressBound(raw.size()), '\0');
-  size_t n = ZSTD_compressCCtx(static_cast<ZSTD_CCtx*>(cctx), out.data(), out.size(), raw.data(),
-                               raw.size(), level);
-  out.resize(ZSTD_isError(n) ? 0 : n);
-  return out;
+  // Into a buffer kept by the thread, then copied at its size: a string of the bound's
+  // size would be zero-filled first (16 KiB for a stored block), and its spare capacity
+  // kept for as long as the frame.
+  thread_local std::unique_ptr<char[]> scratch;
+  thread_local size_t scratch_size = 0;
+  const size_t bound = ZSTD_compressBound(raw.size());
+  if (bound > scratch_size) {
+    scratch = std::make_unique_for_overwrite<char[]>(bound);
+    scratch_size = bound;
+  }
+  const size_t n = ZSTD_compressCCtx(static_cast<ZSTD_CCtx*>(cctx), scratch.get(), bound,
+                                     raw.data(), raw.size(), level);
+  return ZSTD_isError(n) ? std::string() : std::string(scratch.get(), n);
 }
 
 BlockCompressor::~BlockCompressor() {
