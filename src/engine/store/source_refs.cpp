@@ -11,49 +11,23 @@ bool is_number_byte(char c) {
   return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
 }
 
-bool quoted(const SourceRefValue& v) {
-  return v.kind == SourceRefKind::kKeyword || v.kind == SourceRefKind::kDate;
-}
-
-// Whether `v`'s text at `pos` is a whole JSON token: a string's content between quotes,
-// or a number not inside a longer one. (The caller has checked the bytes are v's text, or
-// checks them after this, which keeps the compare inside `source`.)
-bool is_whole_token(std::string_view source, const SourceRefValue& v, size_t pos) {
-  const size_t end = pos + v.text.size();
-  if (pos == 0 || end >= source.size()) return false;
-  const char before = source[pos - 1], after = source[end];
-  return quoted(v) ? (before == '"' && after == '"')
-                   : (!is_number_byte(before) && !is_number_byte(after));
-}
-
-// Where `v` stands in `source` as a whole token, from `from` on; npos when it does not.
-// (Any occurrence would give back the same bytes; whole tokens keep the cut where the
-// value actually is.)
-size_t find_token(std::string_view source, const SourceRefValue& v, size_t from) {
-  for (size_t pos = source.find(v.text, from); pos != std::string_view::npos;
-       pos = source.find(v.text, pos + 1)) {
-    if (is_whole_token(source, v, pos)) return pos;
-  }
-  return std::string_view::npos;
-}
-
-// Where `v` stands if it is the value of the next key after `from` (values come in the
-// order of their keys: the usual case); npos otherwise.
-size_t next_value_at(std::string_view source, const SourceRefValue& v, size_t from) {
-  if (from >= source.size()) return std::string_view::npos;
-  const void* colon = std::memchr(source.data() + from, ':', source.size() - from);
-  if (colon == nullptr) return std::string_view::npos;
-  size_t pos = static_cast<size_t>(static_cast<const char*>(colon) - source.data()) + 1;
-  while (pos < source.size() && (source[pos] == ' ' || source[pos] == '\n')) ++pos;
-  if (quoted(v) && pos < source.size() && source[pos] == '"') ++pos;
-  if (!is_whole_token(source, v, pos) || source.compare(pos, v.text.size(), v.text) != 0)
-    return std::string_view::npos;
-  return pos;
-}
-
 bool has_marker_bytes(std::string_view s) {
   return std::memchr(s.data(), '\x02', s.size()) != nullptr ||
          std::memchr(s.data(), '\x03', s.size()) != nullptr;
+}
+
+// Where the string whose content starts at `from` ends (its closing quote, escaped
+// quotes skipped); npos when it does not end.
+size_t string_end(std::string_view source, size_t from) {
+  for (size_t j = from;;) {
+    const void* q = std::memchr(source.data() + j, '"', source.size() - j);
+    if (q == nullptr) return std::string_view::npos;
+    j = static_cast<size_t>(static_cast<const char*>(q) - source.data());
+    size_t backslashes = 0;
+    while (j - backslashes > from && source[j - backslashes - 1] == '\\') ++backslashes;
+    if (backslashes % 2 == 0) return j;
+    ++j;
+  }
 }
 
 }  // namespace
@@ -61,25 +35,52 @@ bool has_marker_bytes(std::string_view s) {
 std::string_view SourceRefEncoder::encode(std::string_view source,
                                           const std::vector<SourceRefValue>& values) {
   cuts_.clear();
-  // Values come in the order of their keys in the document: each is looked for after the
-  // one before first (a few bytes on), then from the start.
-  size_t after_last = 0;
+  if (source.empty() || source.front() == '\x01' || has_marker_bytes(source)) return source;
+  // The values a reference can stand for, and which token lengths they have (modulo
+  // 64): most tokens are passed over on their length alone.
+  candidates_.clear();
+  uint64_t lengths = 0;
   for (const SourceRefValue& v : values) {
     if (v.text.size() < kMinValueBytes || has_marker_bytes(v.field)) continue;
-    size_t pos = next_value_at(source, v, after_last);
-    if (pos == std::string_view::npos) pos = find_token(source, v, after_last);
-    if (pos == std::string_view::npos && after_last > 0) pos = find_token(source, v, 0);
-    if (pos == std::string_view::npos) continue;
-    cuts_.push_back({pos, v.text.size(), &v});
-    after_last = pos + v.text.size();
+    candidates_.push_back(&v);
+    lengths |= uint64_t{1} << (v.text.size() & 63);
   }
-  if (cuts_.empty() || source.empty() || source.front() == '\x01' ||
-      source.find('\x02') != std::string_view::npos)
-    return source;
-  // Mostly in order already (values follow their keys): an insertion sort.
-  for (size_t i = 1; i < cuts_.size(); ++i)
-    for (size_t j = i; j > 0 && cuts_[j].pos < cuts_[j - 1].pos; --j)
-      std::swap(cuts_[j], cuts_[j - 1]);
+  if (candidates_.empty()) return source;
+  auto match = [&](size_t pos, size_t len) {
+    if ((lengths >> (len & 63) & 1) == 0) return;
+    const char first = source[pos];
+    for (const SourceRefValue* v : candidates_) {
+      if (v->text.size() == len && v->text[0] == first &&
+          std::memcmp(source.data() + pos, v->text.data(), len) == 0) {
+        cuts_.push_back({pos, len, v});
+        return;
+      }
+    }
+  };
+  // Every token of the text, in order: a string's content between its quotes, or a
+  // number. A token that is exactly a value's text is cut, wherever it stands (an
+  // ingested event's original field and its canonical copy, "message" and "Message",
+  // are both cut): the column gives back those very bytes. Keys are passed over (one
+  // right before its colon, as most are written).
+  const size_t n = source.size();
+  size_t i = 0;
+  while (i < n) {
+    const char c = source[i];
+    if (c == '"') {
+      const size_t end = string_end(source, i + 1);
+      if (end == std::string_view::npos) break;
+      if (end + 1 == n || source[end + 1] != ':') match(i + 1, end - i - 1);
+      i = end + 1;
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      size_t end = i + 1;
+      while (end < n && is_number_byte(source[end])) ++end;
+      match(i, end - i);
+      i = end;
+    } else {
+      ++i;
+    }
+  }
+  if (cuts_.empty()) return source;
   // Written in place: at most the source, plus 3 bytes and a name per reference.
   size_t bound = source.size() + 1;
   for (const Cut& c : cuts_) bound += 3 + c.value->field.size();
@@ -91,8 +92,7 @@ std::string_view SourceRefEncoder::encode(std::string_view source,
     o += bytes.size();
   };
   size_t at = 0;
-  for (const Cut& c : cuts_) {
-    if (c.pos < at) continue;  // overlaps the cut before: stays in the text
+  for (const Cut& c : cuts_) {  // in text order, apart
     put(source.substr(at, c.pos - at));
     *o++ = '\x02';
     *o++ = static_cast<char>(c.value->kind);

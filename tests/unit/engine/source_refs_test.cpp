@@ -106,6 +106,52 @@ TEST(SourceRefsTest, OverlappingValuesCutOnce) {
   EXPECT_EQ(*back, source);
 }
 
+// A value the document repeats is stored once: an ingested event's original fields stand
+// beside their canonical copies, and every copy becomes a reference. Keys, parts of
+// longer tokens and escaped strings stay as they are.
+TEST(SourceRefsTest, RepeatedValuesAreAllCut) {
+  SourceRefEncoder enc;
+  const std::string source =
+      R"({"timestamp":"2025-12-23T10:30:00.123Z","service":"payment-service",)"
+      R"("message":"Payment failed, card declined","user":"user123","duration":1500,)"
+      R"("note":"payment-service restarted","payment-service":1,"n":15000,)"
+      R"("@timestamp":"2025-12-23T10:30:00.123Z","Service":"payment-service",)"
+      R"("Message":"Payment failed, card declined","User":"user123","Duration":1500})";
+  const std::vector<SourceRefValue> values = {
+      {"@timestamp", SourceRefKind::kDate, "2025-12-23T10:30:00.123Z"},
+      {"Service", SourceRefKind::kKeyword, "payment-service"},
+      {"Message.keyword", SourceRefKind::kKeyword, "Payment failed, card declined"},
+      {"User", SourceRefKind::kKeyword, "user123"},
+      {"Duration", SourceRefKind::kInteger, "1500"}};
+  const std::string stored(enc.encode(source, values));
+  ASSERT_TRUE(is_source_template(stored));
+  EXPECT_EQ(stored.find("card declined"), std::string::npos);
+  EXPECT_EQ(stored.find("2025-12-23"), std::string::npos);
+  EXPECT_EQ(stored.find(R"("user123")"), std::string::npos);
+  EXPECT_EQ(stored.find(":1500,"), std::string::npos);
+  EXPECT_EQ(stored.find(":1500}"), std::string::npos);
+  EXPECT_NE(stored.find("payment-service restarted"), std::string::npos);  // a longer token
+  EXPECT_NE(stored.find(R"("payment-service":1)"), std::string::npos);     // a key
+  EXPECT_NE(stored.find("15000"), std::string::npos);                      // a longer number
+  size_t refs = 0;
+  for (char c : stored) refs += c == '\x02';
+  EXPECT_EQ(refs, 10u);  // both copies of each of the five values
+  auto back = expand(stored, {{"@timestamp", "2025-12-23T10:30:00.123Z"},
+                              {"Service", "payment-service"},
+                              {"Message.keyword", "Payment failed, card declined"},
+                              {"User", "user123"},
+                              {"Duration", "1500"}});
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, source);
+  // An escaped quote does not end a string: the value after it is still found whole.
+  const std::string escaped = R"({"q":"say \"payment-service\"","s":"payment-service"})";
+  const std::string stored_escaped(enc.encode(escaped, values));
+  EXPECT_NE(stored_escaped.find(R"(\"payment-service\")"), std::string::npos);
+  auto back_escaped = expand(stored_escaped, {{"Service", "payment-service"}});
+  ASSERT_TRUE(back_escaped.ok());
+  EXPECT_EQ(*back_escaped, escaped);
+}
+
 TEST(SourceRefsTest, DamagedTemplatesAreCorruptionErrors) {
   for (std::string bad : {std::string("\x01{\"a\":\"\x02kfield"), std::string("\x01{\x02"),
                           std::string("\x01{\"a\":\x02zfield\x03}")}) {
