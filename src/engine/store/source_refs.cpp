@@ -3,6 +3,8 @@
 
 #include <cstring>
 
+#include "util/byte_search.h"
+
 namespace comptoir::engine {
 
 namespace {
@@ -16,17 +18,17 @@ bool has_marker_bytes(std::string_view s) {
          std::memchr(s.data(), '\x03', s.size()) != nullptr;
 }
 
-// Where the string whose content starts at `from` ends (its closing quote, escaped
-// quotes skipped); npos when it does not end.
+// Where the string whose content starts at `from` ends (its closing quote; an escaped
+// byte is passed over); npos when it does not end.
 size_t string_end(std::string_view source, size_t from) {
-  for (size_t j = from;;) {
-    const void* q = std::memchr(source.data() + j, '"', source.size() - j);
-    if (q == nullptr) return std::string_view::npos;
-    j = static_cast<size_t>(static_cast<const char*>(q) - source.data());
-    size_t backslashes = 0;
-    while (j - backslashes > from && source[j - backslashes - 1] == '\\') ++backslashes;
-    if (backslashes % 2 == 0) return j;
-    ++j;
+  const char* p = source.data() + from;
+  const char* const end = source.data() + source.size();
+  for (;;) {
+    p = find_byte<false, '"', '\\'>(p, end);
+    if (p == end) return std::string_view::npos;
+    if (*p == '"') return static_cast<size_t>(p - source.data());
+    if (end - p < 2) return std::string_view::npos;
+    p += 2;  // the backslash and the byte it escapes
   }
 }
 
