@@ -42,8 +42,8 @@ class SegmentBuilder {
   TermCounts term_counts() const;
 
   // Serialises the segment. The builder is left empty, expecting as many terms again.
-  // `two_threads`: the caller waits for it (a refresh an upload asked for): the term fields are
-  // prepared on two threads.
+  // `two_threads`: the caller waits for it (a refresh an upload asked for): the term
+  // fields are prepared on two threads.
   std::string finish(SegmentWriterOptions options = {}, bool two_threads = false);
 
  private:
@@ -67,8 +67,9 @@ class SegmentBuilder {
   TermField& slot_term(size_t i, const ParsedField& f, bool text);
   ColumnField& slot_column(size_t i, const ParsedField& f, bool is_double);
 
-  // A field's table is sized at most for this many terms from the start.
-  static constexpr size_t kMaxExpectedTerms = size_t{1} << 22;
+  // A field's table is sized at most for this many terms from the start (its hash slots
+  // are then 32 MiB, written at once); past it, it grows as before.
+  static constexpr size_t kMaxExpectedTerms = size_t{1} << 20;
   TermCounts expected_terms_;
   std::vector<std::unique_ptr<TermField>> term_fields_;
   std::vector<std::unique_ptr<ColumnField>> column_fields_;
