@@ -8,10 +8,11 @@
 // Lossless by construction: a value is replaced only where the source holds exactly the
 // bytes the column gives back for that document (a keyword's term, an integer's decimal
 // form, a date's ISO-8601 form), so putting them back yields the original bytes whatever
-// the value's place in the document. Every whole token (a string's content, a number)
-// equal to a value is cut, so a value the document repeats (an ingested event keeps its
-// original `message` beside the canonical `Message`) is stored once. Values the columns
-// do not reproduce (escaped strings, arrays, floats, other date forms) stay in the text.
+// the value's place in the document. Every whole value token (a string's content, a
+// number; keys are passed over) equal to a value is cut, so a value the document repeats
+// (an ingested event keeps its original `message` beside the canonical `Message`) is
+// stored once. Values the columns do not reproduce (escaped strings, arrays, floats,
+// other date forms) stay in the text.
 //
 //   template = 0x01 | (literal bytes | 0x02 kind field-name 0x03)*
 //
