@@ -120,12 +120,14 @@ Status UploadFolder::sync(std::string_view stored_name) {
   return sync_directory(dir_);
 }
 
-Result<std::string> UploadFolder::write(std::string_view name, std::string_view data) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir_, ec);
-  if (ec) return Error::io(fmt::format("cannot create {}: {}", dir_.string(), ec.message()));
+namespace {
 
-  const std::filesystem::path temp = dir_ / (".upload-" + random_hex_id() + ".tmp");
+// `data` in a new temporary file of `dir` (created if missing); its path.
+Result<std::filesystem::path> write_temp(const std::filesystem::path& dir, std::string_view data) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Error::io(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+  const std::filesystem::path temp = dir / (".upload-" + random_hex_id() + ".tmp");
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0)
     return Error::io(fmt::format("cannot create {}: {}", temp.string(), std::strerror(errno)));
@@ -145,7 +147,14 @@ Result<std::string> UploadFolder::write(std::string_view name, std::string_view 
     ::unlink(temp.c_str());
     return Error::io(fmt::format("cannot write {}: {}", temp.string(), std::strerror(errno)));
   }
+  return temp;
+}
 
+// The first of `name`, `stem_1.ext`, `stem_2.ext`... that `take(path)` gets (it returns
+// 0, or errno: EEXIST tries the next name, anything else is the error).
+template <typename Take>
+Result<std::string> first_free_name(const std::filesystem::path& dir, std::string_view name,
+                                    Take&& take) {
   const std::string base(name);
   const size_t dot = base.find('.') == 0 ? std::string::npos : base.find('.');
   const std::string stem = base.substr(0, dot);
@@ -153,17 +162,51 @@ Result<std::string> UploadFolder::write(std::string_view name, std::string_view 
   for (int attempt = 0; attempt < 10000; ++attempt) {
     const std::string candidate =
         attempt == 0 ? base : fmt::format("{}_{}{}", stem, attempt, extension);
-    const std::filesystem::path target = dir_ / candidate;
-    if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) == 0)
-      return candidate;
-    if (errno != EEXIST) {
-      const std::string why = std::strerror(errno);
-      ::unlink(temp.c_str());
-      return Error::io(fmt::format("cannot store {}: {}", target.string(), why));
-    }
+    const std::filesystem::path target = dir / candidate;
+    const int error = take(target);
+    if (error == 0) return candidate;
+    if (error != EEXIST)
+      return Error::io(fmt::format("cannot store {}: {}", target.string(), std::strerror(error)));
   }
-  ::unlink(temp.c_str());
   return Error::conflict(fmt::format("too many uploads named {}", base));
+}
+
+}  // namespace
+
+Result<std::string> UploadFolder::write(std::string_view name, std::string_view data) {
+  auto temp = write_temp(dir_, data);
+  COMPTOIR_TRY(temp);
+  auto stored = first_free_name(dir_, name, [&](const std::filesystem::path& target) {
+    return ::renameat2(AT_FDCWD, temp->c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) == 0
+               ? 0
+               : errno;
+  });
+  if (!stored.ok()) ::unlink(temp->c_str());
+  return stored;
+}
+
+Result<std::string> UploadFolder::reserve(std::string_view name) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir_, ec);
+  if (ec) return Error::io(fmt::format("cannot create {}: {}", dir_.string(), ec.message()));
+  return first_free_name(dir_, name, [](const std::filesystem::path& target) {
+    const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) return errno;
+    ::close(fd);
+    return 0;
+  });
+}
+
+Status UploadFolder::fill(std::string_view reserved_name, std::string_view data) {
+  auto temp = write_temp(dir_, data);
+  COMPTOIR_TRY(temp);
+  const std::filesystem::path target = dir_ / std::string(reserved_name);
+  if (::rename(temp->c_str(), target.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    ::unlink(temp->c_str());
+    return Error::io(fmt::format("cannot store {}: {}", target.string(), why));
+  }
+  return {};
 }
 
 Status UploadFolder::remove(std::string_view name) {

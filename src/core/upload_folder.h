@@ -9,6 +9,9 @@
 // and indexes it, and records it as indexed only once synced: until then a crash may
 // leave the file partial, and the registry's recovery of unfinished uploads removes it.
 // store() is write() then sync(): the file is whole or absent after a crash.
+// reserve() then fill() is write() in two steps, for a caller that needs the name before
+// the data is down (an upload parses its file, documents naming it, meanwhile): the name
+// is taken by an empty file, which fill() replaces atomically.
 #pragma once
 
 #include <filesystem>
@@ -32,6 +35,10 @@ class UploadFolder {
   // has returned.
   Result<std::string> write(std::string_view name, std::string_view data);
   Status sync(std::string_view stored_name);
+  // Takes `name` (already secure) or a suffixed variant with an empty file; returns it.
+  Result<std::string> reserve(std::string_view name);
+  // Puts `data` under a name reserve() returned.
+  Status fill(std::string_view reserved_name, std::string_view data);
   Status remove(std::string_view name);
   const std::filesystem::path& dir() const { return dir_; }
 

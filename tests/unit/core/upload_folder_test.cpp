@@ -82,6 +82,27 @@ TEST_F(UploadFolderStoreTest, WriteThenSync) {
   EXPECT_EQ(missing.error().code, ErrorCode::kIo);
 }
 
+// reserve() takes a free name with an empty file (suffixed while taken, by stored files
+// and by other reservations alike); fill() puts the data under it, leaving no temporary.
+TEST_F(UploadFolderStoreTest, ReserveThenFill) {
+  UploadFolder folder(dir_);
+  ASSERT_TRUE(folder.store("logs.csv", "one").ok());
+  auto first = folder.reserve("logs.csv");
+  auto second = folder.reserve("logs.csv");
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(*first, "logs_1.csv");
+  EXPECT_EQ(*second, "logs_2.csv");
+  EXPECT_EQ(read("logs_1.csv"), "");
+  EXPECT_EQ(*folder.store("logs.csv", "four"), "logs_3.csv");
+  ASSERT_TRUE(folder.fill(*second, "two").ok());
+  EXPECT_EQ(read("logs_2.csv"), "two");
+  EXPECT_TRUE(folder.sync(*second).ok());
+  EXPECT_EQ(read("logs.csv"), "one");
+  size_t files = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir_)) ++files;
+  EXPECT_EQ(files, 4u);
+}
+
 TEST_F(UploadFolderStoreTest, RemoveOnlyStoredNames) {
   UploadFolder folder(dir_);
   ASSERT_TRUE(folder.store("a.csv", "x").ok());

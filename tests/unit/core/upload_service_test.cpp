@@ -79,6 +79,26 @@ TEST_F(UploadServiceTest, CarriedColumnsAreKeptNotIndexedTwice) {
   EXPECT_EQ(hits->hits[0].source->at("level"), "ERROR");
 }
 
+// The same bytes again (under another name): answered as a duplicate pointing at the
+// first upload, with nothing stored, registered or indexed a second time; force=true
+// indexes them again under a name of their own.
+TEST_F(UploadServiceTest, DuplicateLeavesNothingBehind) {
+  ASSERT_TRUE(uploads_->upload("logs.csv", kLogs, false).ok());
+  auto again = uploads_->upload("again.csv", kLogs, false);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(again->entry.filename, "logs.csv");
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "uploads" / "again.csv"));
+  EXPECT_EQ(*registry_->count(), 1u);
+  EXPECT_EQ(documents_of("logs.csv"), 2);
+  auto forced = uploads_->upload("logs.csv", kLogs, true);
+  ASSERT_TRUE(forced.ok()) << forced.error().message;
+  EXPECT_FALSE(forced->duplicate);
+  EXPECT_EQ(forced->entry.filename, "logs_1.csv");
+  EXPECT_EQ(documents_of("logs_1.csv"), 2);
+  EXPECT_EQ(*registry_->count(), 2u);
+}
+
 TEST_F(UploadServiceTest, FailedParseLeavesNothing) {
   auto outcome = uploads_->upload("bad.csv", "level,message\nERROR,\xff\n", false);
   ASSERT_FALSE(outcome.ok());
