@@ -98,16 +98,6 @@ std::string secure_filename(std::string_view name) {
   return out;
 }
 
-Result<std::string> UploadFolder::store(std::string_view name, std::string_view data) {
-  auto stored = write(name, data);
-  COMPTOIR_TRY(stored);
-  if (auto st = sync(*stored); !st.ok()) {
-    (void)remove(*stored);
-    return st.error();
-  }
-  return stored;
-}
-
 Status UploadFolder::sync(std::string_view stored_name) {
   const std::filesystem::path path = dir_ / std::string(stored_name);
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -122,11 +112,8 @@ Status UploadFolder::sync(std::string_view stored_name) {
 
 namespace {
 
-// `data` in a new temporary file of `dir` (created if missing); its path.
+// `data` in a new temporary file of `dir`; its path.
 Result<std::filesystem::path> write_temp(const std::filesystem::path& dir, std::string_view data) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Error::io(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
   const std::filesystem::path temp = dir / (".upload-" + random_hex_id() + ".tmp");
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0)
@@ -150,11 +137,12 @@ Result<std::filesystem::path> write_temp(const std::filesystem::path& dir, std::
   return temp;
 }
 
-// The first of `name`, `stem_1.ext`, `stem_2.ext`... that `take(path)` gets (it returns
-// 0, or errno: EEXIST tries the next name, anything else is the error).
-template <typename Take>
-Result<std::string> first_free_name(const std::filesystem::path& dir, std::string_view name,
-                                    Take&& take) {
+}  // namespace
+
+Result<std::string> UploadFolder::reserve(std::string_view name) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir_, ec);
+  if (ec) return Error::io(fmt::format("cannot create {}: {}", dir_.string(), ec.message()));
   const std::string base(name);
   const size_t dot = base.find('.') == 0 ? std::string::npos : base.find('.');
   const std::string stem = base.substr(0, dot);
@@ -162,39 +150,16 @@ Result<std::string> first_free_name(const std::filesystem::path& dir, std::strin
   for (int attempt = 0; attempt < 10000; ++attempt) {
     const std::string candidate =
         attempt == 0 ? base : fmt::format("{}_{}{}", stem, attempt, extension);
-    const std::filesystem::path target = dir / candidate;
-    const int error = take(target);
-    if (error == 0) return candidate;
-    if (error != EEXIST)
-      return Error::io(fmt::format("cannot store {}: {}", target.string(), std::strerror(error)));
+    const std::filesystem::path target = dir_ / candidate;
+    const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+      ::close(fd);
+      return candidate;
+    }
+    if (errno != EEXIST)
+      return Error::io(fmt::format("cannot store {}: {}", target.string(), std::strerror(errno)));
   }
   return Error::conflict(fmt::format("too many uploads named {}", base));
-}
-
-}  // namespace
-
-Result<std::string> UploadFolder::write(std::string_view name, std::string_view data) {
-  auto temp = write_temp(dir_, data);
-  COMPTOIR_TRY(temp);
-  auto stored = first_free_name(dir_, name, [&](const std::filesystem::path& target) {
-    return ::renameat2(AT_FDCWD, temp->c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) == 0
-               ? 0
-               : errno;
-  });
-  if (!stored.ok()) ::unlink(temp->c_str());
-  return stored;
-}
-
-Result<std::string> UploadFolder::reserve(std::string_view name) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir_, ec);
-  if (ec) return Error::io(fmt::format("cannot create {}: {}", dir_.string(), ec.message()));
-  return first_free_name(dir_, name, [](const std::filesystem::path& target) {
-    const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) return errno;
-    ::close(fd);
-    return 0;
-  });
 }
 
 Status UploadFolder::fill(std::string_view reserved_name, std::string_view data) {

@@ -3,15 +3,13 @@
 // secure_filename() reduces a client's file name as Werkzeug's does (NFKD to ASCII,
 // path separators and spaces to '_', only [A-Za-z0-9._-], no leading dots or
 // underscores, Windows device names prefixed) and bounds its length, keeping the
-// extension. Nothing is overwritten: write() puts the data in a temporary file and
-// renames it with RENAME_NOREPLACE, adding `_1`, `_2`... to the name while taken;
-// sync() then fsyncs the file and the folder. An upload syncs its file while it parses
-// and indexes it, and records it as indexed only once synced: until then a crash may
-// leave the file partial, and the registry's recovery of unfinished uploads removes it.
-// store() is write() then sync(): the file is whole or absent after a crash.
-// reserve() then fill() is write() in two steps, for a caller that needs the name before
-// the data is down (an upload parses its file, documents naming it, meanwhile): the name
-// is taken by an empty file, which fill() replaces atomically.
+// extension. Nothing is overwritten: reserve() takes the name, or a variant with `_1`,
+// `_2`... while taken, by creating it empty (O_EXCL); fill() writes the data to a
+// temporary file and renames it over the reserved name, atomically; sync() then fsyncs
+// the file and the folder. An upload needs the name first (its documents carry it), and
+// syncs its file while it indexes it: it records the upload as indexed only once synced,
+// and until then a crash may leave the file empty or partial, which the registry's
+// recovery of unfinished uploads removes.
 #pragma once
 
 #include <filesystem>
@@ -28,17 +26,12 @@ class UploadFolder {
  public:
   explicit UploadFolder(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
-  // Stores `data` under `name` (already secure) or a suffixed variant; returns the
-  // name used.
-  Result<std::string> store(std::string_view name, std::string_view data);
-  // store() in two steps: the file is durable once sync() of the name write() returned
-  // has returned.
-  Result<std::string> write(std::string_view name, std::string_view data);
-  Status sync(std::string_view stored_name);
   // Takes `name` (already secure) or a suffixed variant with an empty file; returns it.
   Result<std::string> reserve(std::string_view name);
   // Puts `data` under a name reserve() returned.
   Status fill(std::string_view reserved_name, std::string_view data);
+  // Makes a filled file durable.
+  Status sync(std::string_view stored_name);
   Status remove(std::string_view name);
   const std::filesystem::path& dir() const { return dir_; }
 

@@ -1,5 +1,5 @@
 // secure_filename() (table-driven, Werkzeug's examples included) and the upload
-// folder's no-overwrite, atomic store.
+// folder's no-overwrite, atomic store (reserve, fill, sync) and its I/O errors.
 #include "core/upload_folder.h"
 
 #include <gtest/gtest.h>
@@ -49,63 +49,77 @@ class UploadFolderStoreTest : public ::testing::Test {
     s << in.rdbuf();
     return s.str();
   }
+  size_t files() const {
+    size_t n = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir_)) ++n;
+    return n;
+  }
+  // Stores `data` as an upload does: reserve, fill, sync.
+  static Result<std::string> store(UploadFolder& folder, std::string_view name,
+                                   std::string_view data) {
+    auto name_taken = folder.reserve(name);
+    COMPTOIR_TRY(name_taken);
+    COMPTOIR_TRY(folder.fill(*name_taken, data));
+    COMPTOIR_TRY(folder.sync(*name_taken));
+    return name_taken;
+  }
   std::filesystem::path dir_;
 };
 
 TEST_F(UploadFolderStoreTest, NeverOverwrites) {
   UploadFolder folder(dir_);
-  EXPECT_EQ(*folder.store("logs.csv", "one"), "logs.csv");
-  EXPECT_EQ(*folder.store("logs.csv", "two"), "logs_1.csv");
-  EXPECT_EQ(*folder.store("logs.csv", "three"), "logs_2.csv");
-  EXPECT_EQ(*folder.store("archive.tar.gz", "x"), "archive.tar.gz");
-  EXPECT_EQ(*folder.store("archive.tar.gz", "y"), "archive_1.tar.gz");
+  EXPECT_EQ(*store(folder, "logs.csv", "one"), "logs.csv");
+  EXPECT_EQ(*store(folder, "logs.csv", "two"), "logs_1.csv");
+  EXPECT_EQ(*store(folder, "logs.csv", "three"), "logs_2.csv");
+  EXPECT_EQ(*store(folder, "archive.tar.gz", "x"), "archive.tar.gz");
+  EXPECT_EQ(*store(folder, "archive.tar.gz", "y"), "archive_1.tar.gz");
   EXPECT_EQ(read("logs.csv"), "one");
   EXPECT_EQ(read("logs_2.csv"), "three");
   // No temporary file is left behind.
-  size_t files = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir_)) ++files;
-  EXPECT_EQ(files, 5u);
+  EXPECT_EQ(files(), 5u);
 }
 
-// write() names the file as store() does; sync() of it succeeds, of a name never written
-// it fails with an I/O error.
-TEST_F(UploadFolderStoreTest, WriteThenSync) {
+// sync() of a name never stored fails with an I/O error.
+TEST_F(UploadFolderStoreTest, SyncOfAMissingNameFails) {
   UploadFolder folder(dir_);
-  ASSERT_TRUE(folder.store("logs.csv", "one").ok());
-  auto written = folder.write("logs.csv", "two");
-  ASSERT_TRUE(written.ok());
-  EXPECT_EQ(*written, "logs_1.csv");
-  EXPECT_EQ(read("logs_1.csv"), "two");
-  EXPECT_TRUE(folder.sync(*written).ok());
+  ASSERT_TRUE(store(folder, "logs.csv", "one").ok());
   const Status missing = folder.sync("never.csv");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, ErrorCode::kIo);
+}
+
+// A folder that cannot be made (its path runs through a file): reserve() is an I/O error.
+TEST_F(UploadFolderStoreTest, ReserveInAFolderThatCannotBeMadeFails) {
+  std::filesystem::create_directories(dir_);
+  std::ofstream(dir_ / "plain-file") << "x";
+  UploadFolder folder(dir_ / "plain-file" / "uploads");
+  auto taken = folder.reserve("logs.csv");
+  ASSERT_FALSE(taken.ok());
+  EXPECT_EQ(taken.error().code, ErrorCode::kIo);
 }
 
 // reserve() takes a free name with an empty file (suffixed while taken, by stored files
 // and by other reservations alike); fill() puts the data under it, leaving no temporary.
 TEST_F(UploadFolderStoreTest, ReserveThenFill) {
   UploadFolder folder(dir_);
-  ASSERT_TRUE(folder.store("logs.csv", "one").ok());
+  ASSERT_TRUE(store(folder, "logs.csv", "one").ok());
   auto first = folder.reserve("logs.csv");
   auto second = folder.reserve("logs.csv");
   ASSERT_TRUE(first.ok() && second.ok());
   EXPECT_EQ(*first, "logs_1.csv");
   EXPECT_EQ(*second, "logs_2.csv");
   EXPECT_EQ(read("logs_1.csv"), "");
-  EXPECT_EQ(*folder.store("logs.csv", "four"), "logs_3.csv");
+  EXPECT_EQ(*store(folder, "logs.csv", "four"), "logs_3.csv");
   ASSERT_TRUE(folder.fill(*second, "two").ok());
   EXPECT_EQ(read("logs_2.csv"), "two");
   EXPECT_TRUE(folder.sync(*second).ok());
   EXPECT_EQ(read("logs.csv"), "one");
-  size_t files = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir_)) ++files;
-  EXPECT_EQ(files, 4u);
+  EXPECT_EQ(files(), 4u);
 }
 
 TEST_F(UploadFolderStoreTest, RemoveOnlyStoredNames) {
   UploadFolder folder(dir_);
-  ASSERT_TRUE(folder.store("a.csv", "x").ok());
+  ASSERT_TRUE(store(folder, "a.csv", "x").ok());
   EXPECT_EQ(folder.remove("../a.csv").error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(folder.remove("b.csv").error().code, ErrorCode::kNotFound);
   EXPECT_TRUE(folder.remove("a.csv").ok());

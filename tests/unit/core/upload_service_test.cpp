@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "backends/search/embedded_search.h"
 #include "backends/store/sqlite_store.h"
@@ -106,6 +107,19 @@ TEST_F(UploadServiceTest, FailedParseLeavesNothing) {
   EXPECT_EQ(*registry_->count(), 0u);
   EXPECT_TRUE(registry_->unfinished()->empty());
   EXPECT_TRUE(std::filesystem::is_empty(dir_ / "uploads"));
+}
+
+// An upload folder that cannot be made: the upload is an I/O error, and nothing is
+// registered or indexed.
+TEST_F(UploadServiceTest, UnwritableFolderLeavesNothing) {
+  std::ofstream(dir_ / "plain-file") << "x";
+  UploadFolder folder(dir_ / "plain-file" / "uploads");
+  UploadService uploads(*search_, *registry_, folder, "UTC");
+  auto outcome = uploads.upload("logs.csv", kLogs, false);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.error().code, ErrorCode::kIo);
+  EXPECT_EQ(*registry_->count(), 0u);
+  EXPECT_EQ(documents_of("logs.csv"), 0);
 }
 
 TEST_F(UploadServiceTest, RecoverRollsBackAnInterruptedUpload) {
