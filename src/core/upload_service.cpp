@@ -36,7 +36,10 @@ class BatchingSink final : public ingest::DocumentSink {
     auto it = batches.find(destination.index);
     if (it == batches.end())
       it = batches.emplace(std::string(destination.index), std::vector<std::string>{}).first;
-    it->second.emplace_back(json_text);
+    // With room past its end, the embedded engine parses the text where it is.
+    std::string& text = it->second.emplace_back();
+    text.reserve(json_text.size() + SearchBackend::kSourceSlack);
+    text.assign(json_text);
     return {};
   }
   std::map<std::string, std::vector<std::string>, std::less<>> batches;

@@ -69,6 +69,8 @@ Status EmbeddedSearch::map_source_only(std::string_view index,
   return {};
 }
 
+static_assert(SearchBackend::kSourceSlack >= engine::DocumentParser::kPadding);
+
 Result<BulkOutcome> EmbeddedSearch::bulk_index(std::string_view index,
                                                std::vector<std::string> sources) {
   auto target = catalog_->get_or_create(std::string(index));

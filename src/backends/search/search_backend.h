@@ -56,9 +56,11 @@ class SearchBackend {
   // Indexes `sources` (JSON objects as text) into `index`, created with dynamic
   // mapping when missing, and makes them searchable before returning. The texts are
   // the backend's: an upload's batch moves in, and the embedded engine keeps them for
-  // its bulk without copying them again.
+  // its bulk without copying them again (nor for parsing, when a text has
+  // kSourceSlack bytes of spare capacity).
   virtual Result<BulkOutcome> bulk_index(std::string_view index,
                                          std::vector<std::string> sources) = 0;
+  static constexpr size_t kSourceSlack = 64;
 
   // `expression`: an index name, a pattern (ecommerce-logs-*) or a comma list.
   virtual Result<engine::SearchResponse> search(std::string_view expression,

@@ -25,20 +25,31 @@ struct DocumentParser::Ctx {
     return nullptr;
   }
   // The document's entry for `def`, reusing a slot (and its capacity) of an earlier one.
-  ParsedField& field(const FieldDef& def) {
-    // Most fields come once per document: a bit per field identity (one word, reset per
-    // document) says when this one cannot be among the document's entries yet.
+  // `ord`: def's ordinal, when the lookups gave one (not for fields this document adds).
+  ParsedField& field(const FieldDef& def, uint32_t ord) {
     const uint64_t bit = uint64_t{1} << ((reinterpret_cast<uintptr_t>(&def) >> 4) & 63);
-    if ((doc.seen_ & bit) != 0) {
-      for (size_t i = 0; i < doc.count_; ++i)
-        if (doc.fields_[i].def == &def) return doc.fields_[i];
-    }
-    // A field this document adds may have moved (pending grows): known by its name.
-    if (!pending.empty()) {
-      for (size_t i = 0; i < doc.count_; ++i)
-        if (doc.fields_[i].name == def.name) return doc.fields_[i];
+    ParsedDocument::OrdSlot* at = nullptr;
+    if (ord != ParsedDocument::kNoOrd && doc.ords_valid_) {
+      at = &doc.ord_slots_[ord];
+      if (at->serial == doc.serial_) return doc.fields_[at->slot];
+    } else {
+      // Most fields come once per document: a bit per field identity (one word, reset
+      // per document) says when this one cannot be among the document's entries yet.
+      if ((doc.seen_ & bit) != 0) {
+        for (size_t i = 0; i < doc.count_; ++i)
+          if (doc.fields_[i].def == &def) return doc.fields_[i];
+      }
+      // A field this document adds may have moved (pending grows): known by its name.
+      if (!pending.empty()) {
+        for (size_t i = 0; i < doc.count_; ++i)
+          if (doc.fields_[i].name == def.name) return doc.fields_[i];
+      }
+      // A known field reached without its ordinal is still found by it later.
+      if (auto o = parser.def_ords_.find(&def); o != parser.def_ords_.end() && doc.ords_valid_)
+        at = &doc.ord_slots_[o->second];
     }
     doc.seen_ |= bit;
+    if (at != nullptr) *at = {doc.serial_, static_cast<uint32_t>(doc.count_)};
     if (doc.count_ == doc.fields_.size()) doc.fields_.emplace_back();
     ParsedField& f = doc.fields_[doc.count_++];
     // Documents repeat their fields in the same order: the slot usually held this very
@@ -114,16 +125,28 @@ const DocumentParser::PathLookup& DocumentParser::lookup(const Mapping& mapping,
   if (lookups_version_ != mapping.version() || lookups_.size() >= kMaxPaths) {
     lookups_.clear();
     recent_.clear();
+    def_ords_.clear();
     lookups_version_ = mapping.version();
+    // Ordinals start over: the fields this document entered so far are found by a scan.
+    if (lookups_in_doc_ > 0) doc_.ords_valid_ = false;
   }
   const size_t n = lookups_in_doc_++;
   if (n < recent_.size() && recent_[n].path == path) return *recent_[n].lookup;
   auto it = lookups_.find(path);
   if (it == lookups_.end()) {
-    PathLookup l{mapping.find(path), mapping.is_object(path), mapping.is_disabled(path), {}};
-    if (l.def != nullptr)
-      for (const std::string& sub : l.def->multi_fields)
-        if (const FieldDef* sd = mapping.find(sub)) l.multi_fields.push_back(sd);
+    PathLookup l;
+    l.def = mapping.find(path);
+    l.is_object = mapping.is_object(path);
+    l.disabled = mapping.is_disabled(path);
+    if (l.def != nullptr) {
+      l.ord = ord_of(l.def);
+      for (const std::string& sub : l.def->multi_fields) {
+        if (const FieldDef* sd = mapping.find(sub)) {
+          l.multi_fields.push_back(sd);
+          l.multi_ords.push_back(ord_of(sd));
+        }
+      }
+    }
     it = lookups_.emplace(std::string(path), std::move(l)).first;
   }
   if (n >= recent_.size()) recent_.resize(n + 1);
@@ -132,10 +155,16 @@ const DocumentParser::PathLookup& DocumentParser::lookup(const Mapping& mapping,
   return it->second;
 }
 
+uint32_t DocumentParser::ord_of(const FieldDef* def) {
+  auto [it, added] = def_ords_.try_emplace(def, static_cast<uint32_t>(def_ords_.size()));
+  if (added && doc_.ord_slots_.size() < def_ords_.size()) doc_.ord_slots_.resize(def_ords_.size());
+  return it->second;
+}
+
 Result<const ParsedDocument*> DocumentParser::parse(std::string_view source, std::string_view id,
-                                                    Mapping& mapping) {
+                                                    Mapping& mapping, size_t readable_past_end) {
   simdjson::dom::element root;
-  auto err = parser_.parse(source.data(), source.size()).get(root);
+  auto err = parser_.parse(source.data(), source.size(), readable_past_end < kPadding).get(root);
   if (err)
     return dsl_error("document_parsing_exception",
                      "failed to parse: " + std::string(simdjson::error_message(err)));
@@ -147,6 +176,8 @@ Result<const ParsedDocument*> DocumentParser::parse(std::string_view source, std
   doc_.count_ = 0;
   doc_.seen_ = 0;
   doc_.owned_.clear();
+  ++doc_.serial_;
+  doc_.ords_valid_ = true;
   lookups_in_doc_ = 0;
   Ctx ctx{mapping, id, {}, doc_, *this};
   simdjson::dom::object obj;
@@ -211,7 +242,9 @@ Status DocumentParser::add_value(Ctx& ctx, std::string_view path, simdjson::dom:
                      "object mapping for [" + std::string(path) + "] tried to parse field [" +
                          std::string(path) + "] as object, but found a concrete value");
   const FieldDef* def = known.def;
+  const uint32_t def_ord = known.ord;
   const std::vector<const FieldDef*>* known_subs = def ? &known.multi_fields : nullptr;
+  const std::vector<uint32_t>* known_sub_ords = def ? &known.multi_ords : nullptr;
   if (def == nullptr) def = ctx.find(path);  // added by this document
   if (def == nullptr) {
     if (!ctx.mapping.dynamic) return {};
@@ -236,11 +269,11 @@ Status DocumentParser::add_value(Ctx& ctx, std::string_view path, simdjson::dom:
     def = ctx.find(path);
   }
   // Convert to the field's type, then fill its multi-fields with the same source value.
-  auto convert = [&](const FieldDef& f) -> Status {
+  auto convert = [&](const FieldDef& f, uint32_t ord) -> Status {
     if (!f.index && storage_kind(f.type) != StorageKind::kInt64 &&
         storage_kind(f.type) != StorageKind::kDouble)
       return {};
-    ParsedField& out = ctx.field(f);
+    ParsedField& out = ctx.field(f, ord);
     const bool is_string = v.type() == T::STRING;
     std::string_view str = is_string ? std::string_view(v.get_string().value_unsafe()) : "";
     switch (f.type) {
@@ -325,15 +358,17 @@ Status DocumentParser::add_value(Ctx& ctx, std::string_view path, simdjson::dom:
     out.ints.push_back(i);
     return {};
   };
-  COMPTOIR_TRY(convert(*def));
+  // A field this document adds has no ordinal (def_ord is kNoOrd when known.def was null).
+  COMPTOIR_TRY(convert(*def, def_ord));
   // `def` stays valid: converting adds no pending field.
   if (known_subs != nullptr) {
-    for (const FieldDef* sd : *known_subs) COMPTOIR_TRY(convert(*sd));
+    for (size_t k = 0; k < known_subs->size(); ++k)
+      COMPTOIR_TRY(convert(*(*known_subs)[k], (*known_sub_ords)[k]));
     return {};
   }
   for (const std::string& sub : def->multi_fields) {
     if (const FieldDef* sd = ctx.find(sub)) {
-      Status s = convert(*sd);
+      Status s = convert(*sd, ParsedDocument::kNoOrd);
       if (!s.ok()) return s.error();
     }
   }

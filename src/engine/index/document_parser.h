@@ -36,6 +36,8 @@ struct ParsedField {
 // parser's next parse().
 class ParsedDocument {
  public:
+  static constexpr uint32_t kNoOrd = UINT32_MAX;
+
   std::string_view id;
   std::string_view source;
   std::span<const ParsedField> fields() const { return {fields_.data(), count_}; }
@@ -46,14 +48,30 @@ class ParsedDocument {
   size_t count_ = 0;
   uint64_t seen_ = 0;              // a bit per field identity entered (DocumentParser::Ctx::field)
   std::deque<std::string> owned_;  // values written out (numbers indexed as strings)
+  // Where each known field (by the parser's ordinal of its FieldDef) is among fields_,
+  // if `serial` is this document's: a field is found without a scan.
+  struct OrdSlot {
+    uint64_t serial = 0;
+    uint32_t slot = 0;
+  };
+  std::vector<OrdSlot> ord_slots_;
+  uint64_t serial_ = 0;     // this document's number, counted from 1
+  bool ords_valid_ = true;  // false once the lookup caches start over within the document
 };
 
 class DocumentParser {
  public:
+  // Bytes past a source's end that let it be parsed where it is (simdjson reads that far
+  // ahead); a source with fewer is copied first.
+  static constexpr size_t kPadding = simdjson::SIMDJSON_PADDING;
+
   // Parses `source`; new dynamic fields are added to `mapping` only if the whole
   // document parses. `id` is only used in error messages and viewed by the result.
+  // `readable_past_end`: how many bytes after the source may be read (see kPadding).
   Result<const ParsedDocument*> parse(std::string_view source, std::string_view id,
-                                      Mapping& mapping);
+                                      Mapping& mapping, size_t readable_past_end = 0);
+  // The bytes past a string's end that may be read: its spare capacity.
+  static size_t readable_past_end(const std::string& s) { return s.capacity() - s.size(); }
 
  private:
   struct Ctx;
@@ -68,6 +86,8 @@ class DocumentParser {
     bool is_object = false;
     bool disabled = false;                      // under an object with "enabled": false: skipped
     std::vector<const FieldDef*> multi_fields;  // def's, as found in the mapping
+    uint32_t ord = ParsedDocument::kNoOrd;      // def's ordinal (def_ords_)
+    std::vector<uint32_t> multi_ords;           // multi_fields' ordinals
   };
   const PathLookup& lookup(const Mapping& mapping, std::string_view path);
   // The n-th lookup of the last documents, by position: documents repeat the same keys
@@ -83,6 +103,10 @@ class DocumentParser {
   ParsedDocument doc_;
   std::unordered_map<std::string, PathLookup, FastStringHash, std::equal_to<>> lookups_;
   uint64_t lookups_version_ = 0;
+  // A dense number per FieldDef the lookups found, starting over with them: where the
+  // document holds a field is then an array read (ParsedDocument::ord_slots_).
+  uint32_t ord_of(const FieldDef* def);
+  std::unordered_map<const FieldDef*, uint32_t> def_ords_;
 };
 
 }  // namespace comptoir::engine

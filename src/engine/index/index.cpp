@@ -383,7 +383,8 @@ Result<BulkResult> Index::bulk(std::span<const BulkItem> items, bool refresh) {
       out.items.push_back(std::move(r));
       continue;
     }
-    auto doc = parser_.parse(item.source, r.id, mapping_);
+    auto doc =
+        parser_.parse(item.source, r.id, mapping_, DocumentParser::readable_past_end(item.source));
     if (!doc) {
       r.status = 400;
       r.error = doc.error();
@@ -442,7 +443,7 @@ void Index::append_parsed_ahead_locked(std::span<const BulkItem> items, BulkResu
     };
   }
   ParseAhead ahead(
-      items.size(), [&](size_t i) { return std::string_view(items[i].source); },
+      items.size(), [&](size_t i) -> const std::string& { return items[i].source; },
       [&](size_t i) { return std::string_view(out.items[i].id); }, mapping_, ahead_parsers_,
       std::move(log));
   for (size_t i = 0; i < items.size(); ++i) {

@@ -36,7 +36,7 @@ size_t ParseAhead::Counter::wait_at_least(size_t target, size_t sleep_target) {
   return now;
 }
 
-ParseAhead::ParseAhead(size_t count, std::function<std::string_view(size_t)> source,
+ParseAhead::ParseAhead(size_t count, std::function<const std::string&(size_t)> source,
                        std::function<std::string_view(size_t)> id, Mapping& mapping,
                        Parsers& parsers, std::function<void(size_t)> parsed)
     : count_(count),
@@ -70,7 +70,9 @@ void ParseAhead::run() {
     if (i >= done + kRing) done = done_.wait_at_least(i + 1 - kRing / 4, 0);
     if (stop_.load(std::memory_order_acquire)) return;
     const size_t slot = i % kRing;
-    slots_[slot] = parsers_[slot]->parse(source_(i), id_(i), mapping_);
+    const std::string& source = source_(i);
+    slots_[slot] =
+        parsers_[slot]->parse(source, id_(i), mapping_, DocumentParser::readable_past_end(source));
     if (parsed_ok_ && slots_[slot].ok()) parsed_ok_(i);
     parsed_.raise(i + 1);
   }

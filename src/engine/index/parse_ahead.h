@@ -31,10 +31,11 @@ class ParseAhead {
   static constexpr size_t kRing = 256;
 
   // Starts parsing documents 0..count-1: `source(i)` and `id(i)` must stay valid until
-  // this object is destroyed.
+  // this object is destroyed. A source with DocumentParser::kPadding bytes of spare
+  // capacity is parsed where it is.
   // `parsed(i)`, if given, runs on the parsing thread, in order, for each document that
   // parsed (the index writes its WAL record there, off the indexing thread).
-  ParseAhead(size_t count, std::function<std::string_view(size_t)> source,
+  ParseAhead(size_t count, std::function<const std::string&(size_t)> source,
              std::function<std::string_view(size_t)> id, Mapping& mapping, Parsers& parsers,
              std::function<void(size_t)> parsed = nullptr);
   ~ParseAhead();
@@ -48,7 +49,8 @@ class ParseAhead {
   void run();
 
   const size_t count_;
-  std::function<std::string_view(size_t)> source_, id_;
+  std::function<const std::string&(size_t)> source_;
+  std::function<std::string_view(size_t)> id_;
   std::function<void(size_t)> parsed_ok_;
   Mapping& mapping_;
   Parsers& parsers_;

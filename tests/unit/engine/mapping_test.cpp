@@ -2,6 +2,7 @@
 // type errors; date formats and date math.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 
 #include "engine/dsl/dsl_error.h"
@@ -98,6 +99,62 @@ TEST(MappingTest, ParserLookupsFollowTheMappingTheyCameFrom) {
   EXPECT_EQ(kinds(copy, R"({"x":1,"y":"c"})"), "x:long y:text y.keyword:keyword ");
   *longs = *keywords;
   EXPECT_EQ(kinds(*longs, R"({"x":5})"), "x:keyword ");
+}
+
+// Each field has one entry per document, holding all its values in order, however it is
+// reached: repeated keys, arrays, a multi-field also named by a dotted key, a field seen
+// before and after the parser's lookup caches start over in the middle of a document
+// (more distinct paths than they hold), and from a padded source parsed in place.
+TEST(MappingTest, EachFieldHasOneEntryHoldingAllItsValues) {
+  Mapping m;
+  DocumentParser p;
+  auto entries = [&](std::string_view src, size_t readable_past_end = 0) {
+    auto doc = p.parse(src, "1", m, readable_past_end);
+    EXPECT_TRUE(doc.ok()) << (doc.ok() ? "" : doc.error().message);
+    std::map<std::string, std::string> out;
+    if (!doc.ok()) return out;
+    for (const ParsedField& f : (*doc)->fields()) {
+      EXPECT_TRUE(out.emplace(f.name, "").second) << "two entries for " << f.name;
+      std::string& values = out[f.name];
+      for (std::string_view v : f.strings) values += std::string(v) + ",";
+      for (int64_t v : f.ints) values += std::to_string(v) + ",";
+    }
+    return out;
+  };
+  using Entries = std::map<std::string, std::string>;
+  const std::string first = R"({"a":"x","n":1,"t":["p","q"]})";
+  EXPECT_EQ(
+      entries(first),
+      (Entries{
+          {"a", "x,"}, {"a.keyword", "x,"}, {"n", "1,"}, {"t", "p,q,"}, {"t.keyword", "p,q,"}}));
+  // Known fields now: by their ordinals.
+  EXPECT_EQ(entries(R"({"n":2,"a":"y","n":3,"t":"r","a.keyword":"z","a":"w"})"),
+            (Entries{{"a", "y,w,"},
+                     {"a.keyword", "y,z,w,"},
+                     {"n", "2,3,"},
+                     {"t", "r,"},
+                     {"t.keyword", "r,"}}));
+  // A source with its padding readable gives the same entries.
+  std::string padded = R"({"n":4,"a":"v","n":5})";
+  const size_t size = padded.size();
+  padded.resize(size + DocumentParser::kPadding, ' ');
+  EXPECT_EQ(entries(std::string_view(padded).substr(0, size), DocumentParser::kPadding),
+            (Entries{{"a", "v,"}, {"a.keyword", "v,"}, {"n", "4,5,"}}));
+  // 5,000 paths: the lookup caches start over in the middle of the document.
+  std::string wide;
+  for (int i = 0; i < 5000; ++i)
+    wide += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  ASSERT_EQ(entries("{" + wide + R"("n":6})").size(), 5001u);  // the k* fields are mapped now
+  auto both = entries(R"({"n":7,"a":"u",)" + wide + R"("n":8,"a":"s","k3":9})");
+  EXPECT_EQ(both.size(), 5003u);
+  EXPECT_EQ(both["n"], "7,8,");
+  EXPECT_EQ(both["a"], "u,s,");
+  EXPECT_EQ(both["a.keyword"], "u,s,");
+  EXPECT_EQ(both["k3"], "3,9,");
+  EXPECT_EQ(both["k4999"], "4999,");
+  // And the next document is back on ordinals, with nothing left over.
+  EXPECT_EQ(entries(R"({"n":10,"a":"r"})"),
+            (Entries{{"a", "r,"}, {"a.keyword", "r,"}, {"n", "10,"}}));
 }
 
 TEST(MappingTest, TypeMismatchIsPerDocumentError) {

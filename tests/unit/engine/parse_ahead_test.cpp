@@ -114,7 +114,7 @@ TEST(ParseAheadTest, RingHandsOutEveryResultInOrder) {
   }
   {
     ParseAhead ahead(
-        sources.size(), [&](size_t i) { return std::string_view(sources[i]); },
+        sources.size(), [&](size_t i) -> const std::string& { return sources[i]; },
         [&](size_t i) { return std::string_view(ids[i]); }, mapping, parsers);
     for (int i = 0; i < 1000; ++i) {
       auto doc = ahead.next();
@@ -128,7 +128,7 @@ TEST(ParseAheadTest, RingHandsOutEveryResultInOrder) {
   }
   // Abandoned after a few documents: the destructor stops the producer.
   ParseAhead early(
-      sources.size(), [&](size_t i) { return std::string_view(sources[i]); },
+      sources.size(), [&](size_t i) -> const std::string& { return sources[i]; },
       [&](size_t i) { return std::string_view(ids[i]); }, mapping, parsers);
   ASSERT_TRUE(early.next().ok());
 }
@@ -151,10 +151,10 @@ TEST(ParseAheadTest, NeitherSideWaitsForeverAtAnySpeed) {
       const uint32_t consumer_pause = rng() % 5, producer_pause = rng() % 5;
       ParseAhead ahead(
           sources.size(),
-          [&](size_t i) {
+          [&](size_t i) -> const std::string& {
             if (producer_pause != 0 && i % (97 * producer_pause) == 0)
               std::this_thread::sleep_for(std::chrono::microseconds(200));
-            return std::string_view(sources[i]);
+            return sources[i];
           },
           [&](size_t i) { return std::string_view(ids[i]); }, mapping, parsers);
       for (size_t i = 0; i < sources.size(); ++i) {
