@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/index/index.h"
 #include "engine/index/segment_merger.h"
 #include "engine/index/segment_reader.h"
 #include "engine/index/segment_writer.h"
@@ -267,6 +268,52 @@ TEST(TermBlocksTest, MergesReadAndWriteBlocks) {
     EXPECT_EQ(*t, i);
   }
   for (uint32_t i = 0; i < all.size(); ++i) ASSERT_EQ(f->term(i), all[i]);
+}
+
+// An index's refreshes write plain term dictionaries (most refresh segments are merged
+// before long); its merges write blocks. Every term is found in both.
+TEST(TermBlocksTest, RefreshesWritePlainDictionariesAndMergesCompressThem) {
+  IndexSettings settings;
+  settings.refresh_interval = std::chrono::milliseconds(0);
+  settings.background_merge = false;
+  auto idx = Index::create_in_memory("t", Mapping{}, settings);
+  ASSERT_TRUE(idx.ok());
+  std::mt19937 rng(9);
+  // Two refreshes of 1,500 terms of 60-100 bytes: each well past kMinBlobBytes.
+  Terms all;
+  for (int i = 0; i < 3000; ++i) {
+    std::string t = "payment " + std::to_string(i) + " failed for user" + std::to_string(rng());
+    while (t.size() < 60 + i % 41) t += " retry";
+    all.push_back(std::move(t));
+  }
+  for (size_t part = 0; part < 2; ++part) {
+    std::vector<BulkItem> items;
+    for (size_t i = part; i < all.size(); i += 2)
+      items.push_back({BulkOp::kIndex, std::nullopt,
+                       boost::json::serialize(boost::json::object{{"k", all[i]}})});
+    auto r = (*idx)->bulk(items, /*refresh=*/part == 1);
+    ASSERT_TRUE(r.ok() && !r->errors);
+    if (part == 0) ASSERT_TRUE((*idx)->refresh().ok());
+  }
+  auto bytes_of = [](const SegmentView& seg) {
+    const auto& data = seg.reader->data();
+    return std::string(data->data(), data->size());
+  };
+  auto keyword_terms_found = [&](const SegmentView& seg, const Terms& terms) {
+    const FieldReader* f = seg.reader->field("k.keyword");
+    if (f == nullptr) return false;
+    for (const std::string& t : terms)
+      if (!f->find(t).has_value()) return false;
+    return true;
+  };
+  auto before = (*idx)->snapshot();
+  ASSERT_EQ(before->segments.size(), 2u);
+  for (const SegmentView& seg : before->segments) EXPECT_FALSE(is_blocks(bytes_of(seg)));
+  ASSERT_TRUE((*idx)->merge(/*force=*/true).ok());
+  auto after = (*idx)->snapshot();
+  ASSERT_EQ(after->segments.size(), 1u);
+  EXPECT_TRUE(is_blocks(bytes_of(after->segments[0])));
+  EXPECT_TRUE(keyword_terms_found(after->segments[0], all));
 }
 
 // Offsets of the blocks section of field "k" in a segment, from its meta.
