@@ -395,7 +395,8 @@ std::string_view SegmentBuilder::stored_source(const ParsedDocument& doc) {
         break;
     }
   }
-  return refs_.encode(doc.source, ref_values_);
+  // The parser accepted the source: no marker byte is in it.
+  return refs_.encode(doc.source, ref_values_, SourceText::kParsedJson);
 }
 
 uint32_t SegmentBuilder::add(const ParsedDocument& doc) {

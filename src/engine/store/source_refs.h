@@ -22,6 +22,7 @@
 // written as 2024-01-01T00:00:00.000Z.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -40,21 +41,31 @@ struct SourceRefValue {
   std::string_view text;
 };
 
+// What is known of a source's text and the values' field names: kParsedJson when JSON
+// parsers accepted them (the document's, the mapping's; no raw control byte, so no
+// marker byte, can be in them); else the encoder looks for markers.
+enum class SourceText { kUnchecked, kParsedJson };
+
 class SourceRefEncoder {
  public:
   // Values shorter than this stay in the text: a reference would not be smaller.
   static constexpr size_t kMinValueBytes = 4;
 
   // The stored form of `source`: a template when at least one value could be replaced
-  // (a view into the encoder, valid until the next call), else `source` itself.
-  std::string_view encode(std::string_view source, const std::vector<SourceRefValue>& values);
+  // (a view into the encoder, valid until the next call), else `source` itself, as it is
+  // when it holds a marker byte.
+  std::string_view encode(std::string_view source, const std::vector<SourceRefValue>& values,
+                          SourceText text = SourceText::kUnchecked);
 
  private:
   struct Cut {
     size_t pos, len;
     const SourceRefValue* value;
   };
+  static constexpr uint32_t kNoCandidate = UINT32_MAX;
   std::vector<const SourceRefValue*> candidates_;
+  std::array<uint32_t, 64> by_length_{};  // first candidate of a length (modulo 64)
+  std::vector<uint32_t> next_;            // the next candidate of the same length
   std::vector<Cut> cuts_;
   std::string out_;
 };

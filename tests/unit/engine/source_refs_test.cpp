@@ -56,6 +56,8 @@ TEST(SourceRefsTest, WholeValuesAreCutAndPutBack) {
   auto back = expand_values(stored, values);
   ASSERT_TRUE(back.ok()) << back.error().message;
   EXPECT_EQ(*back, source);
+  // Known to be parsed JSON (not looked over for marker bytes): the same template.
+  EXPECT_EQ(enc.encode(source, values, SourceText::kParsedJson), stored);
 }
 
 TEST(SourceRefsTest, ValuesNotStandingAsTokensStayInTheText) {
@@ -68,8 +70,19 @@ TEST(SourceRefsTest, ValuesNotStandingAsTokensStayInTheText) {
                                         {"s.keyword", SourceRefKind::kKeyword, "abc"}};
   EXPECT_EQ(enc.encode(source, values), source);
   // A source already holding marker bytes, or a field name holding one, is left alone.
-  const std::string odd = "{\"a\":\"abcdef\",\"b\":\"\x02\"}";
-  EXPECT_EQ(enc.encode(odd, {{"a.keyword", SourceRefKind::kKeyword, "abcdef"}}), odd);
+  // Wherever the marker is: in a later string, escaped, between tokens, in a string that
+  // does not end.
+  for (const std::string& odd : {std::string("{\"a\":\"abcdef\",\"b\":\"\x02\"}"),
+                                 std::string("{\"a\":\"abcdef\",\"b\":\"\\\x03\"}"),
+                                 std::string("{\"a\":\"abcdef\",\x03\"b\":1}"),
+                                 std::string("{\"a\":\"abcdef\",\"b\":\"x\x02"),
+                                 std::string("{\"a\":\"abcdef\",\"b\":\"\x02x\\")}) {
+    EXPECT_EQ(enc.encode(odd, {{"a.keyword", SourceRefKind::kKeyword, "abcdef"}}), odd) << odd;
+  }
+  // Without one, the same texts are templates.
+  EXPECT_NE(
+      enc.encode(R"({"a":"abcdef","b":"x)", {{"a.keyword", SourceRefKind::kKeyword, "abcdef"}}),
+      R"({"a":"abcdef","b":"x)");
   const std::string plain = R"({"a":"abcdef"})";
   EXPECT_EQ(enc.encode(plain, {{"a\x03", SourceRefKind::kKeyword, "abcdef"}}), plain);
 }

@@ -281,7 +281,7 @@ TEST(TermBlocksTest, RefreshesWritePlainDictionariesAndMergesCompressThem) {
   std::mt19937 rng(9);
   // Two refreshes of 1,500 terms of 60-100 bytes: each well past kMinBlobBytes.
   Terms all;
-  for (int i = 0; i < 3000; ++i) {
+  for (size_t i = 0; i < 3000; ++i) {
     std::string t = "payment " + std::to_string(i) + " failed for user" + std::to_string(rng());
     while (t.size() < 60 + i % 41) t += " retry";
     all.push_back(std::move(t));
@@ -293,7 +293,9 @@ TEST(TermBlocksTest, RefreshesWritePlainDictionariesAndMergesCompressThem) {
                        boost::json::serialize(boost::json::object{{"k", all[i]}})});
     auto r = (*idx)->bulk(items, /*refresh=*/part == 1);
     ASSERT_TRUE(r.ok() && !r->errors);
-    if (part == 0) ASSERT_TRUE((*idx)->refresh().ok());
+    if (part == 0) {
+      ASSERT_TRUE((*idx)->refresh().ok());
+    }
   }
   auto bytes_of = [](const SegmentView& seg) {
     const auto& data = seg.reader->data();
