@@ -413,6 +413,8 @@ Result<BulkResult> Index::bulk(std::span<const BulkItem> items, bool refresh) {
     }
   }
   publish_mapping_locked();
+  // The caller waits for this refresh: its segment keeps plain term dictionaries (a
+  // 1 MiB upload's refresh writes ~2x faster); merges compress them later.
   Status refreshed = refresh ? refresh_locked(/*waited_for=*/true) : Status{};
   if (syncer.joinable()) syncer.join();
   if (!synced.ok()) {
@@ -546,11 +548,10 @@ Status Index::refresh() {
   return refresh_locked();
 }
 
-// A refreshed segment keeps plain term dictionaries (written ~2x faster); merges
-// compress them (SegmentWriterOptions).
 Status Index::refresh_locked(bool waited_for) {
   if (!builder_->empty()) {
-    std::string bytes = builder_->finish(SegmentWriterOptions{.compress_terms = false}, waited_for);
+    std::string bytes =
+        builder_->finish(SegmentWriterOptions{.compress_terms = !waited_for}, waited_for);
     auto reader = SegmentReader::open(SegmentData::from_string(bytes));
     if (!reader) return reader.error();
     install_locked(*reader, std::exchange(builder_deleted_, Bitmap()));

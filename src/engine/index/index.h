@@ -150,8 +150,8 @@ class Index {
   bool delete_existing_locked(std::string_view id);
   bool exists_locked(std::string_view id) const;
   Status apply_index_locked(std::string_view id, std::string_view source, BulkItemResult* result);
-  // `waited_for`: a bulk request waits for this refresh (as an upload does): fields are
-  // prepared on two threads.
+  // `waited_for`: a bulk request waits for this refresh (as an upload does): plain term
+  // dictionaries (merges compress them later), fields prepared on two threads.
   Status refresh_locked(bool waited_for = false);
   // Builds the in-memory segment without holding write_mu_; the caller holds refresh_mu_.
   Status refresh_in_background();

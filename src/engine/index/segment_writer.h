@@ -33,11 +33,13 @@ struct SegmentWriterOptions {
   // Large term dictionaries in the block-compressed form (term_blocks.h); false keeps
   // every dictionary plain, as segments were written before that form existed.
   //
-  // Merges compress; refreshes keep plain dictionaries (Index::refresh_locked). Most
-  // refresh segments are merged before long, and compressing them at refresh too was
-  // 9% of ingest CPU (10M documents on one core, where merges rewrite 90% of them). A
-  // small index whose refresh segments never merge is larger for it: the 1M-document
-  // engine bench, 6 refresh segments, goes from 0.45 to 0.48 of its raw JSON.
+  // On for refreshes too, not only merges: compressing costs about 0.55 us per term of a
+  // Message.keyword-like dictionary (BM_WriteMessageTerms: +5 ms for 10k terms, +55-62 ms
+  // for 100k), i.e. ~5 ms on the 50-80 ms bulk + refresh of a 10k-document upload
+  // (BM_BulkInMemory/10000), while refreshes write most of an index's bytes: the
+  // 1M-document engine bench ends with 7-12 refresh-sized segments that no merge has
+  // touched, and merge-only compression would leave them, and its size ratio (1.20), as
+  // they were. SegmentBuilder::finish() can pass {.compress_terms = false} to trade back.
   bool compress_terms = true;
 };
 

@@ -270,9 +270,9 @@ TEST(TermBlocksTest, MergesReadAndWriteBlocks) {
   for (uint32_t i = 0; i < all.size(); ++i) ASSERT_EQ(f->term(i), all[i]);
 }
 
-// An index's refreshes write plain term dictionaries (most refresh segments are merged
-// before long); its merges write blocks. Every term is found in both.
-TEST(TermBlocksTest, RefreshesWritePlainDictionariesAndMergesCompressThem) {
+// A refresh a bulk request waits for (an upload's) writes plain term dictionaries, as
+// fast as it can; other refreshes and merges write blocks. Every term is found in both.
+TEST(TermBlocksTest, WaitedForRefreshesWritePlainDictionariesMergesCompressThem) {
   IndexSettings settings;
   settings.refresh_interval = std::chrono::milliseconds(0);
   settings.background_merge = false;
@@ -310,7 +310,9 @@ TEST(TermBlocksTest, RefreshesWritePlainDictionariesAndMergesCompressThem) {
   };
   auto before = (*idx)->snapshot();
   ASSERT_EQ(before->segments.size(), 2u);
-  for (const SegmentView& seg : before->segments) EXPECT_FALSE(is_blocks(bytes_of(seg)));
+  EXPECT_TRUE(is_blocks(bytes_of(before->segments[0])));   // refresh()
+  EXPECT_FALSE(is_blocks(bytes_of(before->segments[1])));  // bulk(..., refresh = true)
+  EXPECT_TRUE(keyword_terms_found(before->segments[1], Terms(all.begin() + 1, all.begin() + 2)));
   ASSERT_TRUE((*idx)->merge(/*force=*/true).ok());
   auto after = (*idx)->snapshot();
   ASSERT_EQ(after->segments.size(), 1u);
