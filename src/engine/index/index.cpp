@@ -255,14 +255,28 @@ Status Index::close() {
   return {};
 }
 
-std::string Index::generate_id() {
+namespace {
+
+constexpr char kIdAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+// Four URL-safe base64 characters for three bytes (the low 24 bits of v).
+void put_base64_group(uint32_t v, char* out) {
+  for (int k = 3; k >= 0; --k) *out++ = kIdAlphabet[(v >> (6 * k)) & 63];
+}
+
+}  // namespace
+
+std::string Index::generate_id(uint64_t now_ms) {
   // 15 bytes in URL-safe base64 (20 characters), as Elasticsearch's time-based ids: the
   // time in ms and a sequence (48 + 16 bits, always increasing within this instance), then
   // 56 random bits drawn once per instance (Elasticsearch uses the MAC address), which
   // keep two instances, or two runs, apart. Consecutive ids share their first characters
   // and differ in a few bits, so stored documents and the _id dictionary compress them:
   // fresh random bits per id cost ~13 bytes per document on the 1M-document bench.
-  uint64_t ms = static_cast<uint64_t>(now_epoch_ms());
+  // Bytes 0-5 (the ms) are characters 0-7, bytes 6-8 (the sequence and the first random
+  // byte) characters 8-11, bytes 9-14 (random) characters 12-19: only the middle four
+  // are written for each id.
+  uint64_t ms = now_ms;
   if (ms <= id_last_ms_) {
     ms = id_last_ms_;
     if (++id_sequence_ > 0xFFFF) {  // 65,536 ids within one ms: borrow the next ms
@@ -273,18 +287,24 @@ std::string Index::generate_id() {
     id_sequence_ = 0;
   }
   id_last_ms_ = ms;
-  const uint64_t a = ms << 16 | id_sequence_;
   const uint64_t b = id_instance_bits_;
-  unsigned char bytes[15];
-  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<unsigned char>(a >> (56 - 8 * i));
-  for (int i = 0; i < 7; ++i) bytes[8 + i] = static_cast<unsigned char>(b >> (8 * i));
-  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out(20, '\0');
-  char* o = out.data();
-  for (int i = 0; i < 15; i += 3) {
-    uint32_t v = uint32_t(bytes[i]) << 16 | uint32_t(bytes[i + 1]) << 8 | bytes[i + 2];
-    for (int k = 3; k >= 0; --k) *o++ = kAlphabet[(v >> (6 * k)) & 63];
+  if (id_prefix_ms_ == UINT64_MAX) {  // first id: the random characters
+    put_base64_group(
+        static_cast<uint32_t>((b >> 8 & 0xFF) << 16 | (b >> 16 & 0xFF) << 8 | (b >> 24 & 0xFF)),
+        id_suffix_);
+    put_base64_group(
+        static_cast<uint32_t>((b >> 32 & 0xFF) << 16 | (b >> 40 & 0xFF) << 8 | (b >> 48 & 0xFF)),
+        id_suffix_ + 4);
   }
+  if (ms != id_prefix_ms_) {
+    put_base64_group(static_cast<uint32_t>(ms >> 24 & 0xFFFFFF), id_prefix_);
+    put_base64_group(static_cast<uint32_t>(ms & 0xFFFFFF), id_prefix_ + 4);
+    id_prefix_ms_ = ms;
+  }
+  std::string out(20, '\0');
+  std::memcpy(out.data(), id_prefix_, 8);
+  put_base64_group(static_cast<uint32_t>(id_sequence_ << 8 | (b & 0xFF)), out.data() + 8);
+  std::memcpy(out.data() + 12, id_suffix_, 8);
   return out;
 }
 
@@ -346,6 +366,7 @@ Result<BulkResult> Index::bulk(std::span<const BulkItem> items, bool refresh) {
   BulkResult out;
   if (append_only && items.size() >= kParseAheadMin) append_parsed_ahead_locked(items, out);
   out.items.reserve(items.size());
+  const auto now_ms = static_cast<uint64_t>(now_epoch_ms());
   for (const BulkItem& item : items.subspan(out.items.size())) {
     BulkItemResult r;
     r.op = item.op;
@@ -366,7 +387,7 @@ Result<BulkResult> Index::bulk(std::span<const BulkItem> items, bool refresh) {
       continue;
     }
     const bool generated = !item.id.has_value() || item.id->empty();
-    r.id = generated ? generate_id() : *item.id;
+    r.id = generated ? generate_id(now_ms) : *item.id;
     if (!generated && r.id.size() > 512) {
       r.status = 400;
       r.error = dsl_error(
@@ -429,9 +450,10 @@ Result<BulkResult> Index::bulk(std::span<const BulkItem> items, bool refresh) {
 // on a second thread ahead of the indexing (parse_ahead.h).
 void Index::append_parsed_ahead_locked(std::span<const BulkItem> items, BulkResult& out) {
   out.items.resize(items.size());
+  const auto now_ms = static_cast<uint64_t>(now_epoch_ms());
   for (size_t i = 0; i < items.size(); ++i) {
     out.items[i].op = items[i].op;
-    out.items[i].id = generate_id();
+    out.items[i].id = generate_id(now_ms);
   }
   // The WAL records are written on the parsing thread (the indexing thread is the busier
   // one), in order, for the documents that parse; this thread leaves the WAL alone until

@@ -145,7 +145,9 @@ class Index {
   void background_loop();
   void merge_loop();
 
-  std::string generate_id();
+  // A new id at `now_ms` (or just after the last one given out): a bulk request reads
+  // the clock once for all its documents.
+  std::string generate_id(uint64_t now_ms);
   void append_parsed_ahead_locked(std::span<const BulkItem> items, BulkResult& out);
   bool delete_existing_locked(std::string_view id);
   bool exists_locked(std::string_view id) const;
@@ -199,9 +201,12 @@ class Index {
   std::vector<std::string> obsolete_files_;  // to delete after the next commit
   std::optional<Error> failed_;              // set when the WAL could not be made durable
   uint64_t seq_no_ = 0;
-  // generate_id()'s state (under write_mu_): the last ms and sequence given out.
+  // generate_id()'s state (under write_mu_): the last ms and sequence given out, and
+  // the id's characters that change only with the ms (8) or never (8).
   uint64_t id_instance_bits_ = 0;
   uint64_t id_last_ms_ = 0, id_sequence_ = 0;
+  uint64_t id_prefix_ms_ = UINT64_MAX;
+  char id_prefix_[8] = {}, id_suffix_[8] = {};
 
   mutable std::mutex snap_mu_;
   SnapshotPtr snapshot_;
