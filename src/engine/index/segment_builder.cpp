@@ -578,6 +578,8 @@ SegmentBuilder::PreparedTerms SegmentBuilder::prepare(TermField& f) {
 
 std::string SegmentBuilder::finish(SegmentWriterOptions options, bool two_threads) {
   const uint32_t n_docs = doc_count();
+  // A segment takes less than its documents' texts (memory_bytes_): reserved at that.
+  if (options.expected_bytes == 0) options.expected_bytes = memory_bytes_;
   SegmentWriter w(options);
   // Two threads prepare the term fields (largest first, each to the thread with less
   // work so far) when the caller waits for the segment; else each field is prepared

@@ -193,7 +193,10 @@ Result<std::string> merge_unchecked(const std::vector<MergeInput>& in) {
   for (const auto& input : in)
     for (const auto& [name, f] : input.reader->fields())
       fields.emplace(name, FieldShape{f.type_name, f.kind});
-  SegmentWriter w;
+  // The merged segment is at most its inputs' size: reserved at that.
+  size_t input_bytes = 0;
+  for (const auto& input : in) input_bytes += input.reader->data()->size();
+  SegmentWriter w(SegmentWriterOptions{.expected_bytes = input_bytes});
   for (const auto& [name, shape] : fields) {
     switch (shape.kind) {
       case StorageKind::kText:

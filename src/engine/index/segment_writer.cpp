@@ -37,6 +37,7 @@ void write_packed_freqs(ByteWriter& w, std::span<const uint8_t> freqs) {
 }  // namespace
 
 SegmentWriter::SegmentWriter(SegmentWriterOptions options) : options_(options), w_(bytes_) {
+  bytes_.reserve(options.expected_bytes);
   w_.put_bytes(kSegmentMagic, 8);
 }
 

@@ -41,6 +41,9 @@ struct SegmentWriterOptions {
   // touched, and merge-only compression would leave them, and its size ratio (1.20), as
   // they were. SegmentBuilder::finish() can pass {.compress_terms = false} to trade back.
   bool compress_terms = true;
+  // The segment's likely size, reserved up front (the output then never moves as it
+  // grows); 0: grown as written.
+  size_t expected_bytes = 0;
 };
 
 class SegmentWriter {
