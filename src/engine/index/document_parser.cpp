@@ -141,10 +141,7 @@ const DocumentParser::PathLookup& DocumentParser::lookup(const Mapping& mapping,
     if (l.def != nullptr) {
       l.ord = ord_of(l.def);
       for (const std::string& sub : l.def->multi_fields) {
-        if (const FieldDef* sd = mapping.find(sub)) {
-          l.multi_fields.push_back(sd);
-          l.multi_ords.push_back(ord_of(sd));
-        }
+        if (const FieldDef* sd = mapping.find(sub)) l.multi_fields.push_back({sd, ord_of(sd)});
       }
     }
     it = lookups_.emplace(std::string(path), std::move(l)).first;
@@ -243,8 +240,7 @@ Status DocumentParser::add_value(Ctx& ctx, std::string_view path, simdjson::dom:
                          std::string(path) + "] as object, but found a concrete value");
   const FieldDef* def = known.def;
   const uint32_t def_ord = known.ord;
-  const std::vector<const FieldDef*>* known_subs = def ? &known.multi_fields : nullptr;
-  const std::vector<uint32_t>* known_sub_ords = def ? &known.multi_ords : nullptr;
+  const auto* known_subs = def ? &known.multi_fields : nullptr;
   if (def == nullptr) def = ctx.find(path);  // added by this document
   if (def == nullptr) {
     if (!ctx.mapping.dynamic) return {};
@@ -362,8 +358,7 @@ Status DocumentParser::add_value(Ctx& ctx, std::string_view path, simdjson::dom:
   COMPTOIR_TRY(convert(*def, def_ord));
   // `def` stays valid: converting adds no pending field.
   if (known_subs != nullptr) {
-    for (size_t k = 0; k < known_subs->size(); ++k)
-      COMPTOIR_TRY(convert(*(*known_subs)[k], (*known_sub_ords)[k]));
+    for (const auto& sub : *known_subs) COMPTOIR_TRY(convert(*sub.def, sub.ord));
     return {};
   }
   for (const std::string& sub : def->multi_fields) {

@@ -84,10 +84,13 @@ class DocumentParser {
   struct PathLookup {
     const FieldDef* def = nullptr;
     bool is_object = false;
-    bool disabled = false;                      // under an object with "enabled": false: skipped
-    std::vector<const FieldDef*> multi_fields;  // def's, as found in the mapping
-    uint32_t ord = ParsedDocument::kNoOrd;      // def's ordinal (def_ords_)
-    std::vector<uint32_t> multi_ords;           // multi_fields' ordinals
+    bool disabled = false;                  // under an object with "enabled": false: skipped
+    uint32_t ord = ParsedDocument::kNoOrd;  // def's ordinal (def_ords_)
+    struct MultiField {
+      const FieldDef* def;
+      uint32_t ord;
+    };
+    std::vector<MultiField> multi_fields;  // def's, as found in the mapping
   };
   const PathLookup& lookup(const Mapping& mapping, std::string_view path);
   // The n-th lookup of the last documents, by position: documents repeat the same keys

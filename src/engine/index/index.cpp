@@ -34,13 +34,29 @@ std::string del_file_name(uint64_t seg, uint64_t gen) {
   return buf;
 }
 
+constexpr char kIdAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+// Four URL-safe base64 characters for three bytes (the low 24 bits of v).
+void put_base64_group(uint32_t v, char* out) {
+  for (int k = 3; k >= 0; --k) *out++ = kIdAlphabet[(v >> (6 * k)) & 63];
+}
+
 }  // namespace
 
 Index::Index(std::string name, std::optional<fs::path> dir, IndexSettings settings)
     : name_(std::move(name)),
       dir_(std::move(dir)),
       settings_(settings),
-      id_instance_bits_(std::mt19937_64(std::random_device{}())()) {}
+      id_instance_bits_(std::mt19937_64(std::random_device{}())()) {
+  // Characters 12-19 of every generated id: the instance's random bytes 9-14.
+  const uint64_t b = id_instance_bits_;
+  put_base64_group(
+      static_cast<uint32_t>((b >> 8 & 0xFF) << 16 | (b >> 16 & 0xFF) << 8 | (b >> 24 & 0xFF)),
+      id_suffix_);
+  put_base64_group(
+      static_cast<uint32_t>((b >> 32 & 0xFF) << 16 | (b >> 40 & 0xFF) << 8 | (b >> 48 & 0xFF)),
+      id_suffix_ + 4);
+}
 
 Index::~Index() {
   Status s = close();
@@ -255,17 +271,6 @@ Status Index::close() {
   return {};
 }
 
-namespace {
-
-constexpr char kIdAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-// Four URL-safe base64 characters for three bytes (the low 24 bits of v).
-void put_base64_group(uint32_t v, char* out) {
-  for (int k = 3; k >= 0; --k) *out++ = kIdAlphabet[(v >> (6 * k)) & 63];
-}
-
-}  // namespace
-
 std::string Index::generate_id(uint64_t now_ms) {
   // 15 bytes in URL-safe base64 (20 characters), as Elasticsearch's time-based ids: the
   // time in ms and a sequence (48 + 16 bits, always increasing within this instance), then
@@ -287,15 +292,6 @@ std::string Index::generate_id(uint64_t now_ms) {
     id_sequence_ = 0;
   }
   id_last_ms_ = ms;
-  const uint64_t b = id_instance_bits_;
-  if (id_prefix_ms_ == UINT64_MAX) {  // first id: the random characters
-    put_base64_group(
-        static_cast<uint32_t>((b >> 8 & 0xFF) << 16 | (b >> 16 & 0xFF) << 8 | (b >> 24 & 0xFF)),
-        id_suffix_);
-    put_base64_group(
-        static_cast<uint32_t>((b >> 32 & 0xFF) << 16 | (b >> 40 & 0xFF) << 8 | (b >> 48 & 0xFF)),
-        id_suffix_ + 4);
-  }
   if (ms != id_prefix_ms_) {
     put_base64_group(static_cast<uint32_t>(ms >> 24 & 0xFFFFFF), id_prefix_);
     put_base64_group(static_cast<uint32_t>(ms & 0xFFFFFF), id_prefix_ + 4);
@@ -303,7 +299,8 @@ std::string Index::generate_id(uint64_t now_ms) {
   }
   std::string out(20, '\0');
   std::memcpy(out.data(), id_prefix_, 8);
-  put_base64_group(static_cast<uint32_t>(id_sequence_ << 8 | (b & 0xFF)), out.data() + 8);
+  put_base64_group(static_cast<uint32_t>(id_sequence_ << 8 | (id_instance_bits_ & 0xFF)),
+                   out.data() + 8);
   std::memcpy(out.data() + 12, id_suffix_, 8);
   return out;
 }

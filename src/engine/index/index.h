@@ -202,7 +202,8 @@ class Index {
   std::optional<Error> failed_;              // set when the WAL could not be made durable
   uint64_t seq_no_ = 0;
   // generate_id()'s state (under write_mu_): the last ms and sequence given out, and
-  // the id's characters that change only with the ms (8) or never (8).
+  // the id's characters that change only with the ms (8) or never (8, set at
+  // construction).
   uint64_t id_instance_bits_ = 0;
   uint64_t id_last_ms_ = 0, id_sequence_ = 0;
   uint64_t id_prefix_ms_ = UINT64_MAX;

@@ -140,6 +140,16 @@ TEST(MappingTest, EachFieldHasOneEntryHoldingAllItsValues) {
   padded.resize(size + DocumentParser::kPadding, ' ');
   EXPECT_EQ(entries(std::string_view(padded).substr(0, size), DocumentParser::kPadding),
             (Entries{{"a", "v,"}, {"a.keyword", "v,"}, {"n", "4,5,"}}));
+  // A malformed source parsed in place is an error, as when copied, and the next
+  // document parses.
+  std::string broken = R"({"n":4,"a":)";
+  const size_t broken_size = broken.size();
+  broken.resize(broken_size + DocumentParser::kPadding, '}');
+  auto bad =
+      p.parse(std::string_view(broken).substr(0, broken_size), "1", m, DocumentParser::kPadding);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("document_parsing_exception"), std::string::npos);
+  EXPECT_EQ(entries(R"({"n":9})"), (Entries{{"n", "9,"}}));
   // 5,000 paths: the lookup caches start over in the middle of the document.
   std::string wide;
   for (int i = 0; i < 5000; ++i)
