@@ -16,7 +16,6 @@
 #include "engine/index/segment_writer.h"
 #include "engine/schema/date_format.h"
 #include "util/fast_hash.h"
-#include "util/huge_page_allocator.h"
 #include "util/prefetch.h"
 
 namespace comptoir::engine {
@@ -101,7 +100,7 @@ class TermTable {
     return std::string_view(p, t.size());
   }
   void grow() {
-    std::vector<uint64_t, HugePageAllocator<uint64_t>> next(slots_.size() * 2, 0);
+    std::vector<uint64_t> next(slots_.size() * 2, 0);
     const size_t mask = next.size() - 1;
     for (uint64_t slot : slots_) {
       if (slot == 0) continue;
@@ -112,8 +111,8 @@ class TermTable {
     slots_ = std::move(next);
   }
 
-  std::vector<uint64_t, HugePageAllocator<uint64_t>> slots_;  // hash high bits | id + 1; 0 = empty
-  std::vector<std::string_view, HugePageAllocator<std::string_view>> terms_;
+  std::vector<uint64_t> slots_;  // hash high bits | id + 1; 0 = empty
+  std::vector<std::string_view> terms_;
   std::vector<std::unique_ptr<char[]>> chunks_;
   char* cur_ = nullptr;  // the chunk small terms go to
   size_t used_ = 0;
@@ -234,9 +233,9 @@ struct SegmentBuilder::TermField {
   // A term's postings: its latest doc (and text frequency) here, the docs before it in
   // its vectors. Most terms of keyword fields are in one doc (messages, ids, IPs): they
   // never allocate.
-  // Indexed by term id, read at random: on huge pages (HugePageAllocator).
+  // Indexed by term id, read at random.
   template <typename T>
-  using TermArray = std::vector<T, HugePageAllocator<T>>;
+  using TermArray = std::vector<T>;
   TermArray<uint32_t> last_doc;
   TermArray<uint8_t> last_freq;
   TermArray<std::vector<uint32_t>> docs;
