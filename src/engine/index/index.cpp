@@ -461,10 +461,18 @@ void Index::append_parsed_ahead_locked(std::span<const BulkItem> items, BulkResu
       wal_.append(WalRecord{WalRecord::kIndex, out.items[i].id, items[i].source});
     };
   }
+  // The stored blocks sealed meanwhile are compressed by whichever of the two threads
+  // would otherwise wait (ParseAhead's side work), not by a third thread.
+  SegmentBuilder& builder = *builder_;
+  builder.set_compression_helped(true);
+  struct Unhelp {
+    SegmentBuilder& b;
+    ~Unhelp() { b.set_compression_helped(false); }
+  } unhelp{builder};
   ParseAhead ahead(
       items.size(), [&](size_t i) -> const std::string& { return items[i].source; },
       [&](size_t i) { return std::string_view(out.items[i].id); }, mapping_, ahead_parsers_,
-      std::move(log));
+      std::move(log), [&builder] { return builder.help_compress(); });
   for (size_t i = 0; i < items.size(); ++i) {
     BulkItemResult& r = out.items[i];
     auto doc = ahead.next();

@@ -38,11 +38,13 @@ size_t ParseAhead::Counter::wait_at_least(size_t target, size_t sleep_target) {
 
 ParseAhead::ParseAhead(size_t count, std::function<const std::string&(size_t)> source,
                        std::function<std::string_view(size_t)> id, Mapping& mapping,
-                       Parsers& parsers, std::function<void(size_t)> parsed)
+                       Parsers& parsers, std::function<void(size_t)> parsed,
+                       std::function<bool()> side_work)
     : count_(count),
       source_(std::move(source)),
       id_(std::move(id)),
       parsed_ok_(std::move(parsed)),
+      side_work_(std::move(side_work)),
       mapping_(mapping),
       parsers_(parsers),
       slots_(kRing, Result<const ParsedDocument*>(Error::internal("not parsed"))) {
@@ -67,6 +69,8 @@ void ParseAhead::run() {
     // look at it): sleeping on a stale one, while the caller sleeps until more is parsed,
     // would leave both asleep.
     if (i >= done + kRing) done = done_.value.load(std::memory_order_acquire);
+    while (i >= done + kRing && side_work_ && side_work_())
+      done = done_.value.load(std::memory_order_acquire);
     if (i >= done + kRing) done = done_.wait_at_least(i + 1 - kRing / 4, 0);
     if (stop_.load(std::memory_order_acquire)) return;
     const size_t slot = i % kRing;
@@ -75,6 +79,9 @@ void ParseAhead::run() {
         parsers_[slot]->parse(source, id_(i), mapping_, DocumentParser::readable_past_end(source));
     if (parsed_ok_ && slots_[slot].ok()) parsed_ok_(i);
     parsed_.raise(i + 1);
+  }
+  // Everything is parsed: the other work is left to do while the caller catches up.
+  while (side_work_ && !stop_.load(std::memory_order_acquire) && side_work_()) {
   }
 }
 
@@ -85,6 +92,8 @@ Result<const ParsedDocument*> ParseAhead::next() {
   if (i > 0) done_.raise(i);
   // A caller that has to sleep waits for a few documents more (the ring has room for
   // them, so the parser never waits for this caller meanwhile).
+  while (parsed_.value.load(std::memory_order_acquire) <= i && side_work_ && side_work_()) {
+  }
   if (parsed_.value.load(std::memory_order_acquire) <= i)
     parsed_.wait_at_least(i + 1, std::min(count_, i + kRing / 2));
   handed_ = i + 1;

@@ -35,9 +35,13 @@ class ParseAhead {
   // capacity is parsed where it is.
   // `parsed(i)`, if given, runs on the parsing thread, in order, for each document that
   // parsed (the index writes its WAL record there, off the indexing thread).
+  // `side_work()`, if given, is called by either thread when it would wait for the
+  // other, as long as it returns true (a unit of other work done): the index compresses
+  // stored blocks there, so that two threads, not three, share the two cores.
   ParseAhead(size_t count, std::function<const std::string&(size_t)> source,
              std::function<std::string_view(size_t)> id, Mapping& mapping, Parsers& parsers,
-             std::function<void(size_t)> parsed = nullptr);
+             std::function<void(size_t)> parsed = nullptr,
+             std::function<bool()> side_work = nullptr);
   ~ParseAhead();
   ParseAhead(const ParseAhead&) = delete;
   ParseAhead& operator=(const ParseAhead&) = delete;
@@ -52,6 +56,7 @@ class ParseAhead {
   std::function<const std::string&(size_t)> source_;
   std::function<std::string_view(size_t)> id_;
   std::function<void(size_t)> parsed_ok_;
+  std::function<bool()> side_work_;
   Mapping& mapping_;
   Parsers& parsers_;
   std::vector<Result<const ParsedDocument*>> slots_;

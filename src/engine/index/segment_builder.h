@@ -41,6 +41,11 @@ class SegmentBuilder {
 
   TermCounts term_counts() const;
 
+  // The stored blocks of documents added meanwhile are compressed by help_compress()
+  // calls from another thread, not by a worker of their own (StoredFieldsWriter).
+  void set_compression_helped(bool helped) { stored_.set_compression_helped(helped); }
+  bool help_compress() { return stored_.help_compress(); }
+
   // Serialises the segment. The builder is left empty, expecting as many terms again.
   // `two_threads`: the caller waits for it (a refresh an upload asked for): the term
   // fields are prepared on two threads.

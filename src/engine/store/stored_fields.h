@@ -28,7 +28,8 @@ struct StoredFieldsLayout {
 };
 
 // Streams documents into blocks as they are added; each full block is compressed on a
-// worker thread (BlockCompressor) while the next fills. Writes the section.
+// worker thread (BlockCompressor) while the next fills, or, while helped, by another
+// thread's help_compress() calls. Writes the section.
 class StoredFieldsWriter {
  public:
   // zstd level 1: on every file of ../shared/data uploaded (56,502 documents), stored
@@ -43,6 +44,10 @@ class StoredFieldsWriter {
   // merges copy the blocks of segments without deletes instead of recompressing them.
   void add_compressed_block(std::string_view frame, uint32_t docs);
   uint32_t doc_count() const { return docs_; }
+  // Sealed blocks compressed by another busy thread's help() instead of a worker of
+  // their own (BlockCompressor's helped mode), while `helped`.
+  void set_compression_helped(bool helped) { compressor_.set_helped(helped); }
+  bool help_compress() { return compressor_.help(); }
   // Writes the section; the writer is then empty again.
   StoredFieldsLayout write(ByteWriter& out);
 

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <future>
@@ -170,6 +171,40 @@ TEST(ParseAheadTest, NeitherSideWaitsForeverAtAnySpeed) {
     std::abort();  // the stuck threads cannot be joined: fail the run loudly
   }
   EXPECT_TRUE(all_batches.get());
+}
+
+// Side work runs on whichever side would wait: with a consumer slower than the producer
+// the producer's ring fills, and it does units of side work instead of sleeping; all of
+// it is done by the end (the producer keeps at it once everything is parsed), and the
+// documents still come in order.
+TEST(ParseAheadTest, SideWorkFillsTheWaits) {
+  Mapping mapping;
+  ParseAhead::Parsers parsers;
+  std::vector<std::string> sources, ids;
+  for (int i = 0; i < 2000; ++i) {
+    sources.push_back(R"({"i": )" + std::to_string(i) + "}");
+    ids.push_back("id" + std::to_string(i));
+  }
+  constexpr int kUnits = 500;
+  std::atomic<int> left{kUnits};
+  std::atomic<int> done{0};
+  {
+    ParseAhead ahead(
+        sources.size(), [&](size_t i) -> const std::string& { return sources[i]; },
+        [&](size_t i) { return std::string_view(ids[i]); }, mapping, parsers, nullptr,
+        [&] {
+          if (left.fetch_sub(1) <= 0) return false;
+          done.fetch_add(1);
+          return true;
+        });
+    for (int i = 0; i < 2000; ++i) {
+      auto doc = ahead.next();
+      ASSERT_TRUE(doc.ok()) << i;
+      EXPECT_EQ((*doc)->fields()[0].ints.at(0), i);
+      if (i % 100 == 0) std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+  }
+  EXPECT_EQ(done.load(), kUnits);
 }
 
 }  // namespace

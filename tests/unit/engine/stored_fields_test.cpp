@@ -1,9 +1,14 @@
-// Stored fields: blocks compressed on the worker thread come back in order, mixed with
-// copied frames, under back-pressure, and the section reads back every document.
+// Stored fields: blocks compressed on the worker thread (or, in helped mode, by a helper
+// and the writer) come back in order, mixed with copied frames, under back-pressure, and
+// the section reads back every document.
 #include <gtest/gtest.h>
 #include <zstd.h>
 
+#include <atomic>
+#include <chrono>
+#include <future>
 #include <string>
+#include <thread>
 
 #include "engine/store/block_compressor.h"
 #include "engine/store/stored_fields.h"
@@ -56,6 +61,67 @@ TEST(BlockCompressorTest, BlocksShortOfABatchAreCompressedToo) {
     ASSERT_EQ(frames.size(), n);
     for (size_t i = 0; i < n; ++i) EXPECT_EQ(decompress(frames[i]), raws[i]) << n << " " << i;
   }
+}
+
+// Helped mode: blocks are compressed by help() from another thread, or by the writer
+// itself once kMaxPending wait; none is lost or reordered, and no worker is needed (the
+// writer never blocks, even with no helper at all).
+TEST(BlockCompressorTest, HelpedModeCompressesOnTheHelperAndTheWriter) {
+  for (bool with_helper : {true, false}) {
+    BlockCompressor c(1);
+    c.set_helped(true);
+    std::atomic<bool> writing{true};
+    std::atomic<size_t> helped{0};
+    std::thread helper;
+    if (with_helper) {
+      helper = std::thread([&] {
+        while (writing.load()) {
+          if (c.help()) helped.fetch_add(1);
+        }
+      });
+    }
+    std::vector<std::string> raws;
+    auto pushes = std::async(std::launch::async, [&] {
+      for (size_t i = 0; i < 4 * BlockCompressor::kMaxPending; ++i) {
+        raws.push_back(std::to_string(i) + std::string(2000 + i * 13, char('a' + i % 26)));
+        c.push_raw(raws.back());
+      }
+    });
+    ASSERT_EQ(pushes.wait_for(std::chrono::seconds(60)), std::future_status::ready)
+        << "the writer blocked in helped mode";
+    writing.store(false);
+    if (helper.joinable()) helper.join();
+    std::vector<std::string> frames = c.take_frames();
+    ASSERT_EQ(frames.size(), raws.size()) << with_helper;
+    for (size_t i = 0; i < raws.size(); ++i) EXPECT_EQ(decompress(frames[i]), raws[i]) << i;
+    if (!with_helper) EXPECT_EQ(helped.load(), 0u);
+  }
+}
+
+// Blocks left waiting by helped mode (as many as may wait) do not stop the writer once
+// the mode is off: the worker is started and told about them before the writer waits.
+TEST(BlockCompressorTest, BlocksLeftByHelpedModeGoToTheWorker) {
+  BlockCompressor c(1);
+  c.set_helped(true);
+  std::vector<std::string> raws;
+  for (size_t i = 0; i < BlockCompressor::kMaxPending; ++i) {
+    raws.push_back("helped " + std::to_string(i) + std::string(700, 'h'));
+    c.push_raw(raws.back());
+  }
+  c.set_helped(false);
+  auto pushes = std::async(std::launch::async, [&] {
+    for (size_t i = 0; i < 2 * BlockCompressor::kMaxPending; ++i) {
+      raws.push_back("worker " + std::to_string(i) + std::string(700, 'w'));
+      c.push_raw(raws.back());
+    }
+  });
+  if (pushes.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
+    ADD_FAILURE() << "the writer waits for a worker that was never started";
+    std::abort();  // the blocked thread cannot be joined
+  }
+  std::vector<std::string> frames = c.take_frames();
+  ASSERT_EQ(frames.size(), raws.size());
+  for (size_t i = 0; i < raws.size(); ++i) EXPECT_EQ(decompress(frames[i]), raws[i]) << i;
 }
 
 TEST(StoredFieldsTest, EveryDocumentReadsBackAfterBackgroundCompression) {
