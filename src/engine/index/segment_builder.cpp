@@ -8,6 +8,8 @@
 #include <charconv>
 #include <cstring>
 #include <exception>
+#include <optional>
+#include <optional>
 #include <span>
 #include <thread>
 #include <utility>
@@ -580,13 +582,31 @@ std::string SegmentBuilder::finish(SegmentWriterOptions options, bool two_thread
   // A segment takes less than its documents' texts (memory_bytes_): reserved at that.
   if (options.expected_bytes == 0) options.expected_bytes = memory_bytes_;
   SegmentWriter w(options);
-  // Two threads prepare the term fields (largest first, each to the thread with less
-  // work so far) when the caller waits for the segment; else each field is prepared
-  // just before it is written (less memory at once).
-  std::vector<PreparedTerms> prepared;
+  // A term field prepared (just before: less memory at once) and written to `out`.
+  std::vector<json::object> term_metas(term_fields_.size());
+  auto write_term_field = [&](SegmentWriter& out, size_t fi) {
+    TermField& f = *term_fields_[fi];
+    json::object& m = term_metas[fi];
+    m["name"] = f.name;
+    m["type"] = f.name == "_id" ? "_id" : std::string(field_type_name(f.type));
+    const PreparedTerms p = prepare(f);
+    out.write_terms(m, p.sorted, f.text, PostingsTable{p.docs, p.freqs, p.starts});
+    if (f.text) {
+      std::vector<uint8_t> norms(n_docs, 0);
+      for (auto [d, len] : f.lengths) norms[d] = encode_norm(len);
+      out.write_norms(m, norms);
+      m["sum_ttf"] = f.sum_ttf;
+    }
+    out.write_exists(m, f.exists_docs);
+    if (!f.text && f.doc_values)
+      out.write_column<uint32_t>(m, n_docs, p.dv_docs, p.dv_ords, UINT32_MAX);
+  };
+  // When the caller waits for the segment, a second thread prepares and writes some of
+  // the term fields (largest first, each to the thread with less work so far) into a
+  // part of its own, appended once both are done (SegmentWriter::append_part).
   constexpr uint32_t kTwoThreadsMinDocs = 2048;
+  std::vector<size_t> mine, theirs;
   if (two_threads && n_docs >= kTwoThreadsMinDocs && term_fields_.size() > 1) {
-    prepared.resize(term_fields_.size());
     std::vector<size_t> by_size(term_fields_.size());
     for (size_t i = 0; i < by_size.size(); ++i) by_size[i] = i;
     auto work = [&](size_t i) {
@@ -594,7 +614,6 @@ std::string SegmentBuilder::finish(SegmentWriterOptions options, bool two_thread
     };
     std::sort(by_size.begin(), by_size.end(),
               [&](size_t a, size_t b) { return work(a) > work(b); });
-    std::vector<size_t> mine, theirs;
     uint64_t mine_work = 0, their_work = 0;
     for (size_t i : by_size) {
       if (mine_work <= their_work) {
@@ -603,36 +622,32 @@ std::string SegmentBuilder::finish(SegmentWriterOptions options, bool two_thread
         theirs.push_back(i), their_work += work(i);
       }
     }
-    std::exception_ptr failed;
-    std::thread helper([&] {
+  } else {
+    for (size_t i = 0; i < term_fields_.size(); ++i) mine.push_back(i);
+  }
+  std::optional<SegmentWriter> part;
+  std::exception_ptr failed;
+  std::thread helper;
+  if (!theirs.empty()) {
+    SegmentWriterOptions part_options = options;
+    part_options.expected_bytes /= 2;
+    part.emplace(part_options, SegmentWriter::Part{});
+    helper = std::thread([&] {
       try {
-        for (size_t i : theirs) prepared[i] = prepare(*term_fields_[i]);
+        for (size_t i : theirs) write_term_field(*part, i);
       } catch (...) {
         failed = std::current_exception();
       }
     });
-    for (size_t i : mine) prepared[i] = prepare(*term_fields_[i]);
-    helper.join();
-    if (failed) std::rethrow_exception(failed);
   }
-  for (size_t fi = 0; fi < term_fields_.size(); ++fi) {
-    TermField& f = *term_fields_[fi];
-    json::object m;
-    m["name"] = f.name;
-    m["type"] = f.name == "_id" ? "_id" : std::string(field_type_name(f.type));
-    const PreparedTerms p = prepared.empty() ? prepare(f) : std::move(prepared[fi]);
-    w.write_terms(m, p.sorted, f.text, PostingsTable{p.docs, p.freqs, p.starts});
-    if (f.text) {
-      std::vector<uint8_t> norms(n_docs, 0);
-      for (auto [d, len] : f.lengths) norms[d] = encode_norm(len);
-      w.write_norms(m, norms);
-      m["sum_ttf"] = f.sum_ttf;
+  struct Join {
+    std::thread& t;
+    ~Join() {
+      if (t.joinable()) t.join();
     }
-    w.write_exists(m, f.exists_docs);
-    if (!f.text && f.doc_values)
-      w.write_column<uint32_t>(m, n_docs, p.dv_docs, p.dv_ords, UINT32_MAX);
-    w.add_field(std::move(m));
-  }
+  } join{helper};
+  for (size_t i : mine) write_term_field(w, i);
+  std::vector<json::object> column_metas;
   for (const auto& cp : column_fields_) {
     ColumnField& c = *cp;
     json::object m;
@@ -657,8 +672,17 @@ std::string SegmentBuilder::finish(SegmentWriterOptions options, bool two_thread
       m["min"] = *mn;
       m["max"] = *mx;
     }
-    w.add_field(std::move(m));
+    column_metas.push_back(std::move(m));
   }
+  if (helper.joinable()) helper.join();
+  if (failed) std::rethrow_exception(failed);
+  if (part) {
+    std::vector<json::object*> moved;
+    for (size_t i : theirs) moved.push_back(&term_metas[i]);
+    w.append_part(std::move(*part), moved);
+  }
+  for (json::object& m : term_metas) w.add_field(std::move(m));
+  for (json::object& m : column_metas) w.add_field(std::move(m));
   std::string bytes = w.finish(n_docs, stored_);
   expected_terms_ = term_counts();
   term_fields_.clear();

@@ -41,6 +41,38 @@ SegmentWriter::SegmentWriter(SegmentWriterOptions options) : options_(options), 
   w_.put_bytes(kSegmentMagic, 8);
 }
 
+SegmentWriter::SegmentWriter(SegmentWriterOptions options, Part) : options_(options), w_(bytes_) {
+  bytes_.reserve(options.expected_bytes);
+}
+
+void SegmentWriter::append_part(SegmentWriter&& part, std::span<json::object* const> metas) {
+  // A part's sections are aligned from its own start: at a boundary here they stay so.
+  w_.align();
+  const uint64_t base = w_.offset();
+  w_.put_bytes(part.bytes_);
+  static constexpr const char* kOffsets[] = {"terms",  "blob",      "postings", "norms",
+                                             "exists", "dv_values", "dv_starts"};
+  for (json::object* m : metas) {
+    for (const char* key : kOffsets) {
+      if (json::value* v = m->if_contains(key)) *v = v->to_number<uint64_t>() + base;
+    }
+    // A postings table holds the offsets of its terms' entries (an entry with bit 63 set
+    // is a posting in place) and of the end; the compact form of unique fields holds docs.
+    const json::value* unique = m->if_contains("unique");
+    if (m->if_contains("postings") == nullptr || (unique != nullptr && unique->as_bool())) continue;
+    const uint64_t table = m->at("postings").to_number<uint64_t>();
+    const uint64_t n_terms = m->at("n_terms").to_number<uint64_t>();
+    char* entries = bytes_.data() + table;
+    for (uint64_t i = 0; i <= n_terms; ++i) {
+      uint64_t entry;
+      std::memcpy(&entry, entries + 8 * i, 8);
+      if ((entry >> 63) != 0) continue;
+      entry += base;
+      std::memcpy(entries + 8 * i, &entry, 8);
+    }
+  }
+}
+
 void SegmentWriter::write_terms(json::object& m, const std::vector<std::string_view>& terms,
                                 bool text, const PostingsTable& postings) {
   const uint32_t n = static_cast<uint32_t>(terms.size());

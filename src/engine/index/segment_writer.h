@@ -49,6 +49,13 @@ struct SegmentWriterOptions {
 class SegmentWriter {
  public:
   explicit SegmentWriter(SegmentWriterOptions options = {});
+  // A writer of field sections only, without the segment's header, for another thread
+  // to fill while this one writes its own fields: append_part() then moves its sections
+  // to the end of this writer's.
+  struct Part {};
+  SegmentWriter(SegmentWriterOptions options, Part);
+  SegmentWriter(const SegmentWriter&) = delete;  // w_ refers to bytes_
+  SegmentWriter& operator=(const SegmentWriter&) = delete;
 
   // A text/keyword/_id field: sorted terms and their postings.
   void write_terms(boost::json::object& meta, const std::vector<std::string_view>& sorted_terms,
@@ -60,6 +67,11 @@ class SegmentWriter {
   void write_column(boost::json::object& meta, uint32_t doc_count,
                     const std::vector<uint32_t>& docs, const std::vector<T>& values, T missing);
   void add_field(boost::json::object meta) { fields_.push_back(std::move(meta)); }
+  // Appends the sections of `part` (a Part writer, its fields not added to it), at a
+  // section boundary, and moves every offset they hold by where they land: the offsets
+  // in `metas` (the metas of the fields written to it, to add_field() afterwards) and
+  // the postings tables they point to.
+  void append_part(SegmentWriter&& part, std::span<boost::json::object* const> metas);
 
   std::string finish(uint32_t doc_count, StoredFieldsWriter& stored);
 

@@ -13,6 +13,7 @@
 #include "engine/index/document_parser.h"
 #include "engine/index/segment_builder.h"
 #include "engine/index/segment_reader.h"
+#include "engine/index/segment_writer.h"
 
 namespace comptoir::engine {
 namespace {
@@ -116,6 +117,137 @@ TEST(SegmentBuilderTest, ExpectedTermCountsChangeNoByte) {
     EXPECT_EQ(hinted.finish(), expected) << docs << " documents, builder reused";
     EXPECT_EQ(fresh_hinted.finish(), expected) << docs << " documents, builder made with counts";
   }
+}
+
+// Everything a reader sees of a segment, field by field, as text.
+std::string dump(const SegmentReader& r) {
+  std::string out = "docs " + std::to_string(r.doc_count()) + "\n";
+  for (const auto& [name, f] : r.fields()) {
+    out += "field " + name + " " + f.type_name + " with " + std::to_string(f.docs_with_field) +
+           " sum_ttf " + std::to_string(f.sum_ttf) + " sum_df " + std::to_string(f.sum_df) + "\n";
+    for (uint32_t t = 0; t < f.term_count(); ++t) {
+      out += " term " + std::string(f.term(t)) + " df " + std::to_string(f.doc_freq(t)) + ":";
+      f.for_each_posting(t, [&](uint32_t doc, uint32_t freq) {
+        out += " " + std::to_string(doc) + "x" + std::to_string(freq);
+      });
+      out += "\n";
+    }
+    out += " exists";
+    f.exists().for_each([&](uint32_t doc) { out += " " + std::to_string(doc); });
+    out += "\n";
+    for (uint32_t d = 0; d < r.doc_count(); ++d) {
+      out += " doc " + std::to_string(d) + " norm " + std::to_string(f.norm(d)) + " values";
+      auto add = [&](auto v) { out += " " + std::to_string(v); };
+      if (f.kind == StorageKind::kKeyword) f.values<uint32_t>(d, add);
+      if (f.kind == StorageKind::kInt64) f.values<int64_t>(d, add);
+      if (f.kind == StorageKind::kDouble) f.values<double>(d, add);
+      out += "\n";
+    }
+  }
+  for (uint32_t d = 0; d < r.doc_count(); ++d) {
+    auto doc = r.stored(d);
+    out += doc.ok() ? " stored " + doc->id + " " + doc->source + "\n" : " stored error\n";
+  }
+  return out;
+}
+
+// A refresh the caller waits for writes some term fields on a second thread, into a part
+// appended to the segment with its offsets moved: the segment reads exactly as one
+// written on one thread (terms, postings and frequencies, norms, existence, doc values,
+// stored documents), with plain and with block-compressed dictionaries.
+TEST(SegmentBuilderTest, TermFieldsWrittenOnTwoThreadsReadAsOnOne) {
+  Mapping mapping;
+  DocumentParser parser;
+  std::mt19937 rng(17);
+  std::vector<std::string> sources;
+  for (uint32_t d = 0; d < 6000; ++d) {
+    std::string words;
+    for (uint32_t w = 0; w < 1 + rng() % 12; ++w) words += " w" + std::to_string(rng() % 700);
+    sources.push_back(R"({"msg":")" + words + R"(","level":"L)" + std::to_string(rng() % 5) +
+                      R"(","user":"u)" + std::to_string(d) + "-" + std::to_string(rng()) +
+                      R"(","tags":["t)" + std::to_string(rng() % 40) + R"(","t)" +
+                      std::to_string(rng() % 40) + R"("],"n":)" + std::to_string(rng() % 100000) +
+                      R"(,"x":)" + std::to_string((rng() % 1000) / 8.0) + R"(,"cats":["c)" +
+                      std::to_string(rng() % 3000) + R"(","c)" + std::to_string(rng() % 3000) +
+                      R"(","c)" + std::to_string(rng() % 3000) + R"("],"title":"t)" +
+                      std::to_string(rng() % 300) + " s" + std::to_string(rng() % 9) + R"(")" +
+                      (d % 3 == 0 ? R"(,"rare":"r)" + std::to_string(d) + R"(")" : "") + "}");
+  }
+  for (bool compress : {false, true}) {
+    SegmentBuilder one, two;
+    for (uint32_t d = 0; d < sources.size(); ++d) {
+      const std::string id = "id" + std::to_string(d * 7919 % 6000);
+      auto parsed = parser.parse(sources[d], id, mapping);
+      ASSERT_TRUE(parsed.ok()) << sources[d];
+      one.add(**parsed);
+      two.add(**parsed);
+    }
+    const SegmentWriterOptions options{.compress_terms = compress};
+    auto a = SegmentReader::open(SegmentData::from_string(one.finish(options, false)));
+    auto b = SegmentReader::open(SegmentData::from_string(two.finish(options, true)));
+    ASSERT_TRUE(a.ok());
+    ASSERT_TRUE(b.ok());
+    const std::string expected = dump(**a);
+    EXPECT_GT(expected.size(), 100000u);
+    EXPECT_EQ(dump(**b), expected) << "compress " << compress;
+    // Both threads wrote fields of every kind: text, multi-valued and unique keywords.
+    EXPECT_EQ((*a)->fields().size(), 17u);
+  }
+}
+
+// A multi-valued column written into a part and appended (at whatever offset the part
+// lands) reads as the same column written in place: its values, starts and existence.
+TEST(SegmentBuilderTest, AppendedPartKeepsItsColumns) {
+  const uint32_t n_docs = 300;
+  std::vector<uint32_t> docs;
+  std::vector<int64_t> values;
+  for (uint32_t d = 0; d < n_docs; ++d) {
+    for (uint32_t k = 0; k < d % 4; ++k) {  // 0 to 3 values a document
+      docs.push_back(d);
+      values.push_back(int64_t{d} * 1000 - k);
+    }
+  }
+  std::vector<uint32_t> present;
+  for (uint32_t d : docs)
+    if (present.empty() || present.back() != d) present.push_back(d);
+  auto column = [&](SegmentWriter& w, const char* name) {
+    boost::json::object m;
+    m["name"] = name;
+    m["type"] = "long";
+    w.write_exists(m, present);
+    w.write_column<int64_t>(m, n_docs, docs, values, 0);
+    return m;
+  };
+  auto read = [&](const std::string& bytes) {
+    auto r = SegmentReader::open(SegmentData::from_string(bytes));
+    EXPECT_TRUE(r.ok());
+    std::string out;
+    if (!r.ok()) return out;
+    const FieldReader* f = (*r)->field("n");
+    EXPECT_NE(f, nullptr);
+    if (f == nullptr) return out;
+    EXPECT_FALSE(f->single_valued());
+    for (uint32_t d = 0; d < n_docs; ++d) {
+      out += std::to_string(d) + (f->exists().contains(d) ? "+" : "-") + ":";
+      f->values<int64_t>(d, [&](int64_t v) { out += " " + std::to_string(v); });
+      out += "\n";
+    }
+    return out;
+  };
+  StoredFieldsWriter no_docs_a, no_docs_b;
+  SegmentWriter in_place;
+  in_place.add_field(column(in_place, "n"));
+  const std::string expected = read(in_place.finish(n_docs, no_docs_a));
+  SegmentWriter main_writer;
+  boost::json::object pad = column(main_writer, "pad");  // the part lands after it
+  SegmentWriter part({}, SegmentWriter::Part{});
+  boost::json::object moved = column(part, "n");
+  boost::json::object* metas[] = {&moved};
+  main_writer.append_part(std::move(part), metas);
+  main_writer.add_field(std::move(pad));
+  main_writer.add_field(std::move(moved));
+  EXPECT_EQ(read(main_writer.finish(n_docs, no_docs_b)), expected);
+  EXPECT_NE(expected.find("299+: 299000 298999 298998"), std::string::npos);
 }
 
 }  // namespace
