@@ -9,7 +9,6 @@
 #include <cstring>
 #include <exception>
 #include <optional>
-#include <optional>
 #include <span>
 #include <thread>
 #include <utility>
@@ -502,8 +501,8 @@ uint32_t SegmentBuilder::add(const ParsedDocument& doc) {
 }
 
 // A term field's dictionary order, postings back to back in that order, and keyword
-// doc values as ordinals: computed from the field alone, so finish() can prepare several
-// fields at once before writing them one after the other.
+// doc values as ordinals: computed from the field alone, so finish() can prepare and
+// write fields on two threads at once.
 struct SegmentBuilder::PreparedTerms {
   std::vector<std::string_view> sorted;
   std::vector<uint64_t> starts;
