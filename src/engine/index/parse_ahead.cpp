@@ -69,8 +69,7 @@ void ParseAhead::run() {
     // look at it): sleeping on a stale one, while the caller sleeps until more is parsed,
     // would leave both asleep.
     if (i >= done + kRing) done = done_.value.load(std::memory_order_acquire);
-    while (i >= done + kRing && side_work_ && side_work_())
-      done = done_.value.load(std::memory_order_acquire);
+    while (i >= done + kRing && side_work()) done = done_.value.load(std::memory_order_acquire);
     if (i >= done + kRing) done = done_.wait_at_least(i + 1 - kRing / 4, 0);
     if (stop_.load(std::memory_order_acquire)) return;
     const size_t slot = i % kRing;
@@ -81,7 +80,7 @@ void ParseAhead::run() {
     parsed_.raise(i + 1);
   }
   // Everything is parsed: the other work is left to do while the caller catches up.
-  while (side_work_ && !stop_.load(std::memory_order_acquire) && side_work_()) {
+  while (!stop_.load(std::memory_order_acquire) && side_work()) {
   }
 }
 
@@ -92,7 +91,7 @@ Result<const ParsedDocument*> ParseAhead::next() {
   if (i > 0) done_.raise(i);
   // A caller that has to sleep waits for a few documents more (the ring has room for
   // them, so the parser never waits for this caller meanwhile).
-  while (parsed_.value.load(std::memory_order_acquire) <= i && side_work_ && side_work_()) {
+  while (parsed_.value.load(std::memory_order_acquire) <= i && side_work()) {
   }
   if (parsed_.value.load(std::memory_order_acquire) <= i)
     parsed_.wait_at_least(i + 1, std::min(count_, i + kRing / 2));

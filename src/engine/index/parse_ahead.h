@@ -51,6 +51,8 @@ class ParseAhead {
 
  private:
   void run();
+  // One unit of side work, if there is some left.
+  bool side_work() { return side_work_ && side_work_(); }
 
   const size_t count_;
   std::function<const std::string&(size_t)> source_;

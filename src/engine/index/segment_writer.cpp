@@ -36,8 +36,7 @@ void write_packed_freqs(ByteWriter& w, std::span<const uint8_t> freqs) {
 }
 }  // namespace
 
-SegmentWriter::SegmentWriter(SegmentWriterOptions options) : options_(options), w_(bytes_) {
-  bytes_.reserve(options.expected_bytes);
+SegmentWriter::SegmentWriter(SegmentWriterOptions options) : SegmentWriter(options, Part{}) {
   w_.put_bytes(kSegmentMagic, 8);
 }
 

@@ -40,26 +40,24 @@ std::string_view SourceRefEncoder::encode(std::string_view source,
   cuts_.clear();
   if (source.empty() || source.front() == '\x01') return source;
   if (text == SourceText::kUnchecked && has_marker_bytes(source)) return source;
-  // The values a reference can stand for, and which token lengths they have (modulo
-  // 64): most tokens are passed over on their length alone.
+  // The values a reference can stand for.
   candidates_.clear();
-  uint64_t lengths = 0;
   for (const SourceRefValue& v : values) {
     if (v.text.size() < kMinValueBytes) continue;
     if (text == SourceText::kUnchecked && has_marker_bytes(v.field)) continue;
     candidates_.push_back(&v);
-    lengths |= uint64_t{1} << (v.text.size() & 63);
   }
   if (candidates_.empty()) return source;
-  // The candidates of each length (modulo 64), chained in their order: a token is
-  // compared with those of its length only.
+  // The candidates of each length (modulo 64), chained in their order, and a bit per
+  // length that has some: most tokens are passed over on their length alone, the others
+  // compared with the values of their length only.
   next_.resize(candidates_.size());
-  uint64_t chained = 0;
+  uint64_t lengths = 0;
   for (size_t k = candidates_.size(); k-- > 0;) {
     const size_t b = candidates_[k]->text.size() & 63;
-    next_[k] = (chained >> b & 1) != 0 ? by_length_[b] : kNoCandidate;
+    next_[k] = (lengths >> b & 1) != 0 ? by_length_[b] : kNoCandidate;
     by_length_[b] = static_cast<uint32_t>(k);
-    chained |= uint64_t{1} << b;
+    lengths |= uint64_t{1} << b;
   }
   auto match = [&](size_t pos, size_t len) {
     if ((lengths >> (len & 63) & 1) == 0) return;

@@ -48,6 +48,24 @@ std::vector<BulkItem> mixed_batch(size_t n, uint32_t seed) {
   return items;
 }
 
+// Documents {"i": n} with ids "id<n>"; with `broken`, every 100th from the 8th is not
+// an object (a parse error), and the ParseAhead arguments that hand them out.
+struct NumberedDocs {
+  std::vector<std::string> sources, ids;
+  explicit NumberedDocs(int n, bool broken = false) {
+    for (int i = 0; i < n; ++i) {
+      sources.push_back(broken && i % 100 == 7 ? "[1]" : R"({"i": )" + std::to_string(i) + "}");
+      ids.push_back("id" + std::to_string(i));
+    }
+  }
+  auto source() const {
+    return [this](size_t i) -> const std::string& { return sources[i]; };
+  }
+  auto id() const {
+    return [this](size_t i) { return std::string_view(ids[i]); };
+  }
+};
+
 TEST(ParseAheadTest, BulkAnswersAsOneByOne) {
   for (uint32_t seed : {1u, 2u, 3u}) {
     // The last seed's batch is large enough for the refresh to prepare fields on two
@@ -108,15 +126,10 @@ TEST(ParseAheadTest, BulkAnswersAsOneByOne) {
 TEST(ParseAheadTest, RingHandsOutEveryResultInOrder) {
   Mapping mapping;
   ParseAhead::Parsers parsers;
-  std::vector<std::string> sources, ids;
-  for (int i = 0; i < 1000; ++i) {
-    sources.push_back(i % 100 == 7 ? "[1]" : R"({"i": )" + std::to_string(i) + "}");
-    ids.push_back("id" + std::to_string(i));
-  }
+  const NumberedDocs docs(1000, /*broken=*/true);
+  const auto& ids = docs.ids;
   {
-    ParseAhead ahead(
-        sources.size(), [&](size_t i) -> const std::string& { return sources[i]; },
-        [&](size_t i) { return std::string_view(ids[i]); }, mapping, parsers);
+    ParseAhead ahead(docs.sources.size(), docs.source(), docs.id(), mapping, parsers);
     for (int i = 0; i < 1000; ++i) {
       auto doc = ahead.next();
       ASSERT_EQ(doc.ok(), i % 100 != 7) << i;
@@ -128,9 +141,7 @@ TEST(ParseAheadTest, RingHandsOutEveryResultInOrder) {
     EXPECT_FALSE(ahead.next().ok());  // past the end: an error, not a hang
   }
   // Abandoned after a few documents: the destructor stops the producer.
-  ParseAhead early(
-      sources.size(), [&](size_t i) -> const std::string& { return sources[i]; },
-      [&](size_t i) { return std::string_view(ids[i]); }, mapping, parsers);
+  ParseAhead early(docs.sources.size(), docs.source(), docs.id(), mapping, parsers);
   ASSERT_TRUE(early.next().ok());
 }
 
@@ -141,11 +152,8 @@ TEST(ParseAheadTest, RingHandsOutEveryResultInOrder) {
 TEST(ParseAheadTest, NeitherSideWaitsForeverAtAnySpeed) {
   Mapping mapping;
   ParseAhead::Parsers parsers;
-  std::vector<std::string> sources, ids;
-  for (int i = 0; i < 3000; ++i) {
-    sources.push_back(R"({"i": )" + std::to_string(i) + "}");
-    ids.push_back("id" + std::to_string(i));
-  }
+  const NumberedDocs docs(3000);
+  const auto& sources = docs.sources;
   auto all_batches = std::async(std::launch::async, [&] {
     std::mt19937 rng(5);
     for (int batch = 0; batch < 40; ++batch) {
@@ -157,7 +165,7 @@ TEST(ParseAheadTest, NeitherSideWaitsForeverAtAnySpeed) {
               std::this_thread::sleep_for(std::chrono::microseconds(200));
             return sources[i];
           },
-          [&](size_t i) { return std::string_view(ids[i]); }, mapping, parsers);
+          docs.id(), mapping, parsers);
       for (size_t i = 0; i < sources.size(); ++i) {
         if (!ahead.next().ok()) return false;
         if (consumer_pause != 0 && i % (89 * consumer_pause) == 0)
@@ -180,23 +188,16 @@ TEST(ParseAheadTest, NeitherSideWaitsForeverAtAnySpeed) {
 TEST(ParseAheadTest, SideWorkFillsTheWaits) {
   Mapping mapping;
   ParseAhead::Parsers parsers;
-  std::vector<std::string> sources, ids;
-  for (int i = 0; i < 2000; ++i) {
-    sources.push_back(R"({"i": )" + std::to_string(i) + "}");
-    ids.push_back("id" + std::to_string(i));
-  }
+  const NumberedDocs docs(2000);
   constexpr int kUnits = 500;
   std::atomic<int> left{kUnits};
   std::atomic<int> done{0};
   {
-    ParseAhead ahead(
-        sources.size(), [&](size_t i) -> const std::string& { return sources[i]; },
-        [&](size_t i) { return std::string_view(ids[i]); }, mapping, parsers, nullptr,
-        [&] {
-          if (left.fetch_sub(1) <= 0) return false;
-          done.fetch_add(1);
-          return true;
-        });
+    ParseAhead ahead(docs.sources.size(), docs.source(), docs.id(), mapping, parsers, nullptr, [&] {
+      if (left.fetch_sub(1) <= 0) return false;
+      done.fetch_add(1);
+      return true;
+    });
     for (int i = 0; i < 2000; ++i) {
       auto doc = ahead.next();
       ASSERT_TRUE(doc.ok()) << i;

@@ -71,12 +71,11 @@ TEST(BlockCompressorTest, HelpedModeCompressesOnTheHelperAndTheWriter) {
     BlockCompressor c(1);
     c.set_helped(true);
     std::atomic<bool> writing{true};
-    std::atomic<size_t> helped{0};
     std::thread helper;
     if (with_helper) {
       helper = std::thread([&] {
         while (writing.load()) {
-          if (c.help()) helped.fetch_add(1);
+          (void)c.help();
         }
       });
     }
@@ -94,7 +93,6 @@ TEST(BlockCompressorTest, HelpedModeCompressesOnTheHelperAndTheWriter) {
     std::vector<std::string> frames = c.take_frames();
     ASSERT_EQ(frames.size(), raws.size()) << with_helper;
     for (size_t i = 0; i < raws.size(); ++i) EXPECT_EQ(decompress(frames[i]), raws[i]) << i;
-    if (!with_helper) EXPECT_EQ(helped.load(), 0u);
   }
 }
 
