@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <iostream>
 #include <numeric>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -59,9 +60,12 @@ int run_engine_bench(int argc, char** argv) {
   int runs = 50;
   bool keep = false;
   std::string only_query;  // --query NAME: that query alone
-  // --refresh-ms N: the background refresh interval (0: none, one segment per flush);
-  // profilers that slow the run down keep segments the size a real run makes.
-  int64_t refresh_ms = 1000;
+  // --refresh-ms N: the background refresh interval set explicitly (0: none, one segment
+  // per flush), which also keeps the index from going search-idle, as in Elasticsearch;
+  // profilers that slow the run down keep segments the size a real run makes. Without
+  // it, the index has the default settings: a 1 s refresh until no search has read it
+  // for 30 s.
+  std::optional<int64_t> refresh_ms;
   fs::path dir = fs::temp_directory_path() / "comptoir-engine-bench";
   for (int i = 0; i + 1 < argc; ++i) {
     std::string a = argv[i];
@@ -81,8 +85,11 @@ int run_engine_bench(int argc, char** argv) {
   if (!reuse) fs::remove_all(dir, ec);
   const int64_t start_ts = 1766448000000;                               // 2025-12-23T00:00:00Z
   const int64_t step_ms = std::max<int64_t>(1, 7 * 86400000LL / docs);  // a week of logs
-  IndexSettings settings;  // defaults: 1 s refresh, background flush and merge
-  settings.refresh_interval = std::chrono::milliseconds(refresh_ms);
+  IndexSettings settings;  // defaults: 1 s refresh, search idle, background flush and merge
+  if (refresh_ms) {
+    settings.refresh_interval = std::chrono::milliseconds(*refresh_ms);
+    settings.search_idle_after = std::chrono::milliseconds(0);
+  }
   uint64_t raw_bytes = 0;
   double ingest_s = 0, ingest_cpu_s = 0, merge_s = 0;
   size_t merged_segments = 0;

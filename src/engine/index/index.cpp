@@ -21,6 +21,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 std::string wal_file_name(uint64_t gen) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "wal_%06llu.log", static_cast<unsigned long long>(gen));
@@ -47,7 +53,8 @@ Index::Index(std::string name, std::optional<fs::path> dir, IndexSettings settin
     : name_(std::move(name)),
       dir_(std::move(dir)),
       settings_(settings),
-      id_instance_bits_(std::mt19937_64(std::random_device{}())()) {
+      id_instance_bits_(std::mt19937_64(std::random_device{}())()),
+      last_search_ms_(steady_ms()) {
   // Characters 12-19 of every generated id: the instance's random bytes 9-14.
   const uint64_t b = id_instance_bits_;
   put_base64_group(
@@ -189,11 +196,21 @@ void Index::background_loop() {
     lock.unlock();
     {
       std::lock_guard rl(refresh_mu_);
-      Status s = refresh_in_background();
+      // A search-idle index refreshes only when its in-memory segment is full: under a
+      // bulk load nobody reads, segments come out as large as the buffer allows, and
+      // the merges that small ones would need are never owed.
+      const bool idle = search_idle();
+      bool refresh = !idle;
+      if (idle) {
+        std::lock_guard wl(write_mu_);
+        refresh = builder_->memory_bytes() >= settings_.index_buffer_bytes;
+        if (!refresh && !builder_->empty()) refresh_skipped_ = true;
+      }
+      Status s = refresh ? refresh_in_background() : Status{};
       bool flush = false;
       {
         std::lock_guard wl(write_mu_);
-        size_t unflushed = builder_->memory_bytes();
+        size_t unflushed = idle ? 0 : builder_->memory_bytes();
         for (const auto& seg : segs_)
           if (!seg.persisted) unflushed += seg.reader->byte_size();
         flush = s.ok() && dir_ &&
@@ -222,6 +239,12 @@ void Index::background_loop() {
       merge_cv_.notify_one();
     }
   }
+}
+
+bool Index::search_idle() const {
+  return settings_.search_idle_after.count() > 0 && settings_.refresh_interval.count() > 0 &&
+         steady_ms() - last_search_ms_.load(std::memory_order_relaxed) >=
+             settings_.search_idle_after.count();
 }
 
 // Merges run on their own thread, so a long merge delays neither the periodic refresh
@@ -532,7 +555,7 @@ Result<int64_t> Index::delete_by_query(const Query& query, const SearchOptions& 
   std::lock_guard lock(write_mu_);
   COMPTOIR_TRY(check_writable());
   COMPTOIR_TRY(refresh_locked());
-  SnapshotPtr snap = snapshot();
+  SnapshotPtr snap = published_snapshot();
   auto matches = match_live_docs(*snap, query, options);
   if (!matches) return matches.error();
   int64_t deleted = 0;
@@ -576,6 +599,7 @@ Status Index::refresh() {
 }
 
 Status Index::refresh_locked(bool waited_for) {
+  refresh_skipped_ = false;
   if (!builder_->empty()) {
     std::string bytes =
         builder_->finish(SegmentWriterOptions{.compress_terms = !waited_for}, waited_for);
@@ -608,6 +632,7 @@ Status Index::refresh_in_background() {
   {
     std::lock_guard lock(write_mu_);
     if (builder_->empty() || !check_writable().ok()) return refresh_locked();
+    refresh_skipped_ = false;
     frozen = std::exchange(builder_, std::make_unique<SegmentBuilder>(builder_->term_counts()));
     frozen_deleted = std::exchange(builder_deleted_, Bitmap());
   }
@@ -913,7 +938,23 @@ Result<bool> Index::merge_once(bool force) {
   return true;
 }
 
-SnapshotPtr Index::snapshot() const {
+SnapshotPtr Index::snapshot() {
+  last_search_ms_.store(steady_ms(), std::memory_order_relaxed);
+  if (refresh_skipped_.load()) {
+    // As Elasticsearch does for a search that hits a search-idle shard: refresh, and
+    // wait for it. A failure leaves the index failed (check_writable) and the search
+    // reads what was published before.
+    std::lock_guard rl(refresh_mu_);
+    if (refresh_skipped_.load()) {
+      Status s = refresh_in_background();
+      if (!s.ok())
+        spdlog::warn("index [{}]: refresh before a search failed: {}", name_, s.error().message);
+    }
+  }
+  return published_snapshot();
+}
+
+SnapshotPtr Index::published_snapshot() const {
   std::lock_guard lock(snap_mu_);
   return snapshot_;
 }
@@ -923,17 +964,15 @@ std::shared_ptr<const Mapping> Index::mapping() const {
   return published_mapping_;
 }
 
-Result<SearchResponse> Index::search(const SearchRequest& request,
-                                     const SearchOptions& options) const {
+Result<SearchResponse> Index::search(const SearchRequest& request, const SearchOptions& options) {
   return execute_search({snapshot()}, request, options);
 }
 
-Result<int64_t> Index::count(const std::optional<Query>& query,
-                             const SearchOptions& options) const {
+Result<int64_t> Index::count(const std::optional<Query>& query, const SearchOptions& options) {
   return execute_count({snapshot()}, query, options);
 }
 
-Result<std::optional<std::string>> Index::get_source(std::string_view id) const {
+Result<std::optional<std::string>> Index::get_source(std::string_view id) {
   SnapshotPtr snap = snapshot();
   for (auto it = snap->segments.rbegin(); it != snap->segments.rend(); ++it) {
     if (auto d = it->reader->find_id(id); d && !it->deleted->contains(*d)) {
@@ -946,7 +985,7 @@ Result<std::optional<std::string>> Index::get_source(std::string_view id) const 
 }
 
 IndexStats Index::stats() const {
-  SnapshotPtr snap = snapshot();
+  SnapshotPtr snap = published_snapshot();
   IndexStats st;
   st.docs = snap->live_docs();
   st.deleted = snap->deleted_docs();

@@ -36,6 +36,13 @@ struct IndexSettings {
   size_t merge_factor = 10;                          // segments per tier before a merge
   uint64_t max_merge_docs = 1'500'000;               // background merges stay below this
   bool background_merge = true;
+  // Elasticsearch's index.search.idle.after: once no search has read the index for this
+  // long, the periodic refresh stops (writes then cost no small segments and no merges
+  // of them). The next search refreshes first and waits for it; meanwhile the in-memory
+  // segment is cut when it holds index_buffer_bytes, or when a flush is due. 0: never idle
+  // (as in Elasticsearch once refresh_interval is set explicitly).
+  std::chrono::milliseconds search_idle_after{30000};
+  size_t index_buffer_bytes = 512 << 20;  // in-memory segment that refreshes an idle index
 };
 
 enum class BulkOp { kIndex, kCreate, kDelete };
@@ -111,14 +118,18 @@ class Index {
   // only to pick the segments and to swap the merged one in.
   Status merge(bool force = false);
 
-  SnapshotPtr snapshot() const;
+  // What searches read. Counts as a search: on a search-idle index with writes no
+  // refresh has made visible, it refreshes first (see IndexSettings::search_idle_after).
+  SnapshotPtr snapshot();
   std::shared_ptr<const Mapping> mapping() const;
-  Result<SearchResponse> search(const SearchRequest& request,
-                                const SearchOptions& options = {}) const;
-  Result<int64_t> count(const std::optional<Query>& query, const SearchOptions& options = {}) const;
+  Result<SearchResponse> search(const SearchRequest& request, const SearchOptions& options = {});
+  Result<int64_t> count(const std::optional<Query>& query, const SearchOptions& options = {});
   // The latest stored version of a document (visible after refresh).
-  Result<std::optional<std::string>> get_source(std::string_view id) const;
+  Result<std::optional<std::string>> get_source(std::string_view id);
+  // Not a search: reads the published segments as they are, idle or not.
   IndexStats stats() const;
+  // true while the index is search-idle (no search for search_idle_after).
+  bool search_idle() const;
 
   // Stops the background thread and flushes (durable indices). Idempotent.
   Status close();
@@ -176,6 +187,7 @@ class Index {
                                                                const SegmentData& bytes);
   void publish_locked();
   void publish_mapping_locked();
+  SnapshotPtr published_snapshot() const;
   Status check_writable() const;
 
   std::string name_;
@@ -219,6 +231,11 @@ class Index {
   std::mutex bg_mu_;
   std::condition_variable bg_cv_, merge_cv_;
   bool merge_wanted_ = false;
+  // Steady-clock ms of the last snapshot() (the index's creation or opening at first),
+  // and whether the periodic refresh has skipped writes since the last refresh because
+  // the index was search-idle: the next search then refreshes before it reads.
+  std::atomic<int64_t> last_search_ms_;
+  std::atomic<bool> refresh_skipped_{false};
   bool stop_ = false;
   bool closed_ = false;
 };

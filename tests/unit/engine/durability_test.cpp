@@ -516,6 +516,61 @@ TEST(IndexDurabilityTest, BackgroundRefreshAndMerge) {
   EXPECT_LT((*idx)->stats().segments, 6u);  // tiered merges kept the count down
 }
 
+// Elasticsearch's search idle: once no search has read the index for search_idle_after,
+// the periodic refresh stops (stats, not a search, see the published segments as they
+// were), and the next search refreshes first. Nothing written meanwhile is lost.
+TEST(IndexDurabilityTest, SearchIdleIndexRefreshesOnItsNextSearch) {
+  TempDir dir;
+  IndexSettings s;
+  s.refresh_interval = std::chrono::milliseconds(5);
+  s.search_idle_after = std::chrono::milliseconds(300);
+  auto idx = Index::create("idle", dir.path(), Mapping{}, s);
+  ASSERT_TRUE(idx.ok());
+  EXPECT_EQ(*(*idx)->count(std::nullopt), 0);  // a search: not idle
+  EXPECT_FALSE((*idx)->search_idle());
+  ASSERT_TRUE((*idx)->index_doc(R"({"n":1})").ok());
+  for (int tries = 0; tries < 200 && (*idx)->stats().docs < 1; ++tries)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_EQ((*idx)->stats().docs, 1u);  // the periodic refresh published it
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  EXPECT_TRUE((*idx)->search_idle());
+  for (int i = 2; i <= 4; ++i)
+    ASSERT_TRUE((*idx)->index_doc(R"({"n":)" + std::to_string(i) + "}").ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // some 20 periods
+  EXPECT_EQ((*idx)->stats().docs, 1u);                          // none refreshed them
+  EXPECT_EQ(*(*idx)->count(std::nullopt), 4);                   // the search did
+  EXPECT_FALSE((*idx)->search_idle());
+  EXPECT_EQ((*idx)->stats().docs, 4u);
+  // Idle again, with writes no refresh published: the WAL has them.
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  ASSERT_TRUE((*idx)->index_doc(R"({"n":5})", "five").ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ((*idx)->stats().docs, 4u);
+  CrashCopy crashed(dir);
+  ASSERT_TRUE(crashed.ok());
+  EXPECT_EQ(*crashed->count(std::nullopt), 5);
+  EXPECT_EQ(*(*idx)->get_source("five"), std::optional<std::string>(R"({"n":5})"));
+}
+
+// A search-idle index still refreshes when its in-memory segment holds index_buffer_bytes,
+// and an index whose idle time is 0 never goes idle.
+TEST(IndexDurabilityTest, SearchIdleIndexRefreshesAFullBuffer) {
+  for (const bool full : {true, false}) {
+    IndexSettings s;
+    s.refresh_interval = std::chrono::milliseconds(5);
+    s.search_idle_after = std::chrono::milliseconds(full ? 1 : 0);
+    s.index_buffer_bytes = full ? 1 : s.index_buffer_bytes;
+    auto idx = Index::create_in_memory("buffer", Mapping{}, s);
+    ASSERT_TRUE(idx.ok());
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_EQ((*idx)->search_idle(), full);
+    ASSERT_TRUE((*idx)->index_doc(R"({"n":1})").ok());
+    for (int tries = 0; tries < 2000 && (*idx)->stats().docs < 1; ++tries)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    EXPECT_EQ((*idx)->stats().docs, 1u) << (full ? "full buffer" : "never idle");
+  }
+}
+
 // Background refreshes build their segment outside the write lock: appends (generated
 // ids, large and small batches) go on meanwhile, while updates and deletes by id wait for
 // the refresh. Every appended document, and the latest version of every updated one, is
