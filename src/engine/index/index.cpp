@@ -681,10 +681,9 @@ Status Index::flush() {
 }
 
 Result<std::shared_ptr<const SegmentReader>> Index::persist_segment(uint64_t id,
-                                                                    const SegmentData& bytes) {
+                                                                    std::string_view bytes) {
   const std::string name = segment_file_name(id);
-  COMPTOIR_TRY(
-      write_file_atomic(*dir_, name, std::string_view(bytes.data(), bytes.size()), settings_.sync));
+  COMPTOIR_TRY(write_file_atomic(*dir_, name, bytes, settings_.sync));
   auto file = MappedFile::open(*dir_ / name);
   if (!file) return file.error();
   return SegmentReader::open(*file);
@@ -700,7 +699,7 @@ Status Index::persist_segments() {
   }
   if (pending.empty()) return {};
   for (auto& [id, reader] : pending) {
-    auto mapped = persist_segment(id, *reader->data());
+    auto mapped = persist_segment(id, reader->data()->bytes());
     if (!mapped) return mapped.error();
     reader = *mapped;
   }
@@ -722,7 +721,7 @@ Status Index::flush_locked() {
   bool changed = false;
   for (auto& s : segs_) {
     if (!s.persisted) {
-      auto reader = persist_segment(s.id, *s.reader->data());
+      auto reader = persist_segment(s.id, s.reader->data()->bytes());
       if (!reader) return reader.error();
       s.reader = *reader;  // now served from the memory map
       s.persisted = true;
@@ -874,20 +873,19 @@ Result<bool> Index::merge_once(bool force) {
   // Merge and write without it: writers, refreshes and searches go on.
   auto merged = merge_segments(inputs);
   if (!merged) return merged.error();
-  std::shared_ptr<SegmentData> bytes = SegmentData::from_string(*merged);
-  merged->clear();
-  merged->shrink_to_fit();
   if (dir_) {
-    auto reader = persist_segment(out.id, *bytes);
+    // Written from the merge's output as it is, then served from the file's memory map.
+    auto reader = persist_segment(out.id, *merged);
     if (!reader) return reader.error();
     out.reader = *reader;
     out.persisted = true;
     out.committed = true;  // of committed inputs: named by the manifest written at the swap
   } else {
-    auto reader = SegmentReader::open(bytes);
+    auto reader = SegmentReader::open(SegmentData::from_string(*merged));
     if (!reader) return reader.error();
     out.reader = *reader;
   }
+  std::string().swap(*merged);
   // Swap in, under the lock. Only merges remove segments (one at a time), so the inputs
   // are still there, still neighbours. Docs deleted meanwhile are deleted in the merged
   // segment too: its docs are the inputs' live docs (as of the pick) in order.

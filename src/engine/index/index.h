@@ -183,8 +183,7 @@ class Index {
   Status write_manifest_locked();
   Status commit_locked();
   // Writes a segment file and maps it (no shared state: no lock needed).
-  Result<std::shared_ptr<const SegmentReader>> persist_segment(uint64_t id,
-                                                               const SegmentData& bytes);
+  Result<std::shared_ptr<const SegmentReader>> persist_segment(uint64_t id, std::string_view bytes);
   void publish_locked();
   void publish_mapping_locked();
   SnapshotPtr published_snapshot() const;

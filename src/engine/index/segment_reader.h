@@ -27,6 +27,7 @@ class SegmentData {
   virtual ~SegmentData() = default;
   virtual const char* data() const = 0;
   virtual size_t size() const = 0;
+  std::string_view bytes() const { return {data(), size()}; }
   static std::shared_ptr<SegmentData> from_string(std::string_view bytes);
 };
 
