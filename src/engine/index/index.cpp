@@ -183,34 +183,41 @@ Status Index::init_existing() {
 }
 
 void Index::start_background() {
-  if (settings_.refresh_interval.count() <= 0) return;
+  // Without a refresh interval the thread still cuts the in-memory segment at
+  // index_buffer_bytes and flushes when due (as Elasticsearch with refresh_interval -1):
+  // memory and the WAL stay bounded. Merges run with the periodic refresh only.
   bg_ = std::thread([this] { background_loop(); });
-  if (settings_.background_merge) merger_ = std::thread([this] { merge_loop(); });
+  if (settings_.background_merge && settings_.refresh_interval.count() > 0)
+    merger_ = std::thread([this] { merge_loop(); });
 }
 
 void Index::background_loop() {
+  const bool scheduled = settings_.refresh_interval.count() > 0;
+  const auto period = scheduled ? settings_.refresh_interval : std::chrono::milliseconds(1000);
   std::unique_lock lock(bg_mu_);
   while (!stop_) {
-    bg_cv_.wait_for(lock, settings_.refresh_interval, [&] { return stop_; });
+    bg_cv_.wait_for(lock, period, [&] { return stop_; });
     if (stop_) break;
     lock.unlock();
     {
       std::lock_guard rl(refresh_mu_);
-      // A search-idle index refreshes only when its in-memory segment is full: under a
-      // bulk load nobody reads, segments come out as large as the buffer allows, and
-      // the merges that small ones would need are never owed.
+      // A search-idle index (or one without a refresh interval) refreshes only when its
+      // in-memory segment is full: under a bulk load nobody reads, segments come out as
+      // large as the buffer allows, and the merges that small ones would need are never
+      // owed.
       const bool idle = search_idle();
-      bool refresh = !idle;
-      if (idle) {
+      const bool periodic = scheduled && !idle;
+      bool refresh = periodic;
+      if (!periodic) {
         std::lock_guard wl(write_mu_);
         refresh = builder_->memory_bytes() >= settings_.index_buffer_bytes;
-        if (!refresh && !builder_->empty()) refresh_skipped_ = true;
+        if (!refresh && idle && !builder_->empty()) refresh_skipped_ = true;
       }
       Status s = refresh ? refresh_in_background() : Status{};
       bool flush = false;
       {
         std::lock_guard wl(write_mu_);
-        size_t unflushed = idle ? 0 : builder_->memory_bytes();
+        size_t unflushed = periodic ? builder_->memory_bytes() : 0;
         for (const auto& seg : segs_)
           if (!seg.persisted) unflushed += seg.reader->byte_size();
         flush = s.ok() && dir_ &&
@@ -234,7 +241,7 @@ void Index::background_loop() {
         spdlog::warn("index [{}]: background maintenance failed: {}", name_, s.error().message);
     }
     lock.lock();
-    if (settings_.background_merge) {
+    if (scheduled && settings_.background_merge) {
       merge_wanted_ = true;
       merge_cv_.notify_one();
     }

@@ -30,11 +30,12 @@
 namespace comptoir::engine {
 
 struct IndexSettings {
-  std::chrono::milliseconds refresh_interval{1000};  // <= 0: no background refresh
-  bool sync = true;                                  // fsync the WAL and commits
-  size_t flush_threshold_bytes = 64 << 20;           // unflushed bytes that trigger a flush
-  size_t merge_factor = 10;                          // segments per tier before a merge
-  uint64_t max_merge_docs = 1'500'000;               // background merges stay below this
+  // <= 0: no periodic refresh (the in-memory segment is still cut at index_buffer_bytes)
+  std::chrono::milliseconds refresh_interval{1000};
+  bool sync = true;                         // fsync the WAL and commits
+  size_t flush_threshold_bytes = 64 << 20;  // unflushed bytes that trigger a flush
+  size_t merge_factor = 10;                 // segments per tier before a merge
+  uint64_t max_merge_docs = 1'500'000;      // background merges stay below this
   bool background_merge = true;
   // Elasticsearch's index.search.idle.after: once no search has read the index for this
   // long, the periodic refresh stops (writes then cost no small segments and no merges
@@ -42,7 +43,8 @@ struct IndexSettings {
   // segment is cut when it holds index_buffer_bytes, or when a flush is due. 0: never idle
   // (as in Elasticsearch once refresh_interval is set explicitly).
   std::chrono::milliseconds search_idle_after{30000};
-  size_t index_buffer_bytes = 512 << 20;  // in-memory segment that refreshes an idle index
+  // The in-memory segment that an idle index, or one without a refresh interval, refreshes.
+  size_t index_buffer_bytes = 512 << 20;
 };
 
 enum class BulkOp { kIndex, kCreate, kDelete };

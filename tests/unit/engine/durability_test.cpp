@@ -571,6 +571,21 @@ TEST(IndexDurabilityTest, SearchIdleIndexRefreshesAFullBuffer) {
   }
 }
 
+// Without a refresh interval (Elasticsearch's refresh_interval -1, for bulk loads) the
+// in-memory segment is still cut once it holds index_buffer_bytes: memory stays bounded.
+TEST(IndexDurabilityTest, FullBufferIsCutWithoutARefreshInterval) {
+  TempDir dir;
+  IndexSettings s = manual();
+  s.index_buffer_bytes = 1;
+  auto idx = Index::create("nointerval", dir.path(), Mapping{}, s);
+  ASSERT_TRUE(idx.ok());
+  ASSERT_TRUE((*idx)->index_doc(R"({"n":1})").ok());
+  for (int tries = 0; tries < 300 && (*idx)->stats().docs < 1; ++tries)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ((*idx)->stats().docs, 1u);
+  EXPECT_FALSE((*idx)->search_idle());  // idle time needs a periodic refresh to stop
+}
+
 // Background refreshes build their segment outside the write lock: appends (generated
 // ids, large and small batches) go on meanwhile, while updates and deletes by id wait for
 // the refresh. Every appended document, and the latest version of every updated one, is
