@@ -847,8 +847,16 @@ std::vector<size_t> Index::pick_merge_locked(bool force) const {
     for (size_t w = start; w + factor <= end; ++w) {
       uint64_t docs = 0;
       size_t k = 0;
-      while (k < factor && docs + live[w + k] <= settings_.max_merge_docs) docs += live[w + k++];
-      if (k < 2) continue;
+      uint64_t largest = 0;
+      while (k < factor && docs + live[w + k] <= settings_.max_merge_docs) {
+        largest = std::max(largest, live[w + k]);
+        docs += live[w + k++];
+      }
+      // No input may hold more than half the merged docs: rewriting a large segment to
+      // absorb a small neighbour (the few documents a flush finds in the in-memory
+      // segment once the large one is cut) costs the large one's docs for one segment
+      // less. Such small segments merge with comparable neighbours instead.
+      if (k < 2 || 2 * largest > docs) continue;
       for (size_t i = 0; i < k; ++i) group.push_back(w + i);
       return group;
     }

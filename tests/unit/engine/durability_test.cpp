@@ -669,6 +669,19 @@ TEST(IndexDurabilityTest, MergeLevelsToleranceAndCap) {
   EXPECT_EQ(merged->segments.size(), 4u);
   for (const auto& seg : merged->segments) EXPECT_LE(seg.reader->doc_count(), 500u);
   EXPECT_EQ(*(*big)->count(std::nullopt), 1200);
+
+  // Large segments with small ones between them (what flushes leave when segments are
+  // cut by a full buffer): no large one is rewritten to absorb a small neighbour.
+  auto skewed = Index::create_in_memory("skewed", Mapping{}, s);
+  ASSERT_TRUE(skewed.ok());
+  for (int round = 0; round < 6; ++round) {
+    std::vector<BulkItem> batch(round % 2 == 0 ? 400 : 10,
+                                BulkItem{BulkOp::kIndex, std::nullopt, R"({"n":1})"});
+    ASSERT_TRUE((*skewed)->bulk(batch, true).ok());
+  }
+  ASSERT_TRUE((*skewed)->merge(false).ok());
+  EXPECT_EQ((*skewed)->stats().segments, 6u);
+  EXPECT_EQ(*(*skewed)->count(std::nullopt), 1230);
 }
 
 // On disk only committed segments merge (no flush under the write lock to start one):
