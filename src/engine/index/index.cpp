@@ -207,15 +207,20 @@ void Index::background_loop() {
       // owed.
       const bool idle = search_idle();
       const bool periodic = scheduled && !idle;
-      bool refresh = periodic;
+      // Outside the periodic refresh, a full in-memory segment, or a WAL due for a flush,
+      // cuts one.
+      bool cut = false;
       if (!periodic) {
         std::lock_guard wl(write_mu_);
-        refresh = builder_->memory_bytes() >= settings_.index_buffer_bytes;
-        if (!refresh && idle && !builder_->empty()) refresh_skipped_ = true;
+        cut = builder_->memory_bytes() >= settings_.index_buffer_bytes ||
+              (dir_ && wal_.size() >= 4 * settings_.flush_threshold_bytes);
+        if (!cut && idle && !builder_->empty()) refresh_skipped_ = true;
       }
-      Status s = refresh ? refresh_in_background() : Status{};
-      bool flush = false;
-      {
+      // On disk, a cut is a flush, whose own refresh cuts the segment: the only small
+      // segment it leaves holds what came while the large one was written.
+      Status s = periodic || (cut && !dir_) ? refresh_in_background() : Status{};
+      bool flush = cut && dir_;
+      if (!flush) {
         std::lock_guard wl(write_mu_);
         size_t unflushed = periodic ? builder_->memory_bytes() : 0;
         for (const auto& seg : segs_)
