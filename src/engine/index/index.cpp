@@ -201,14 +201,12 @@ void Index::background_loop() {
     lock.unlock();
     {
       std::lock_guard rl(refresh_mu_);
-      // A search-idle index (or one without a refresh interval) refreshes only when its
-      // in-memory segment is full: under a bulk load nobody reads, segments come out as
-      // large as the buffer allows, and the merges that small ones would need are never
-      // owed.
+      // A search-idle index (or one without a refresh interval) cuts its in-memory
+      // segment only when it is full or a flush is due: under a bulk load nobody reads,
+      // segments come out as large as the buffer allows, and the merges that small ones
+      // would need are never owed.
       const bool idle = search_idle();
       const bool periodic = scheduled && !idle;
-      // Outside the periodic refresh, a full in-memory segment, or a WAL due for a flush,
-      // cuts one.
       bool cut = false;
       if (!periodic) {
         std::lock_guard wl(write_mu_);
