@@ -145,7 +145,9 @@ int run_engine_bench(int argc, char** argv) {
                 {"docs_per_s", double(docs) / ingest_s},
                 {"cpu_seconds", ingest_cpu_s},
                 {"docs_per_cpu_s", double(docs) / ingest_cpu_s},
-                {"goal_docs_per_cpu_s", 200000}});
+                {"goal_docs_per_cpu_s", 200000},
+                {"refresh_interval_ms", settings.refresh_interval.count()},
+                {"search_idle_after_ms", settings.search_idle_after.count()}});
     print_line({{"bench", "engine.merge_settle"},
                 {"docs", docs},
                 {"seconds", merge_s},
