@@ -11,17 +11,13 @@
 
 #include <fmt/format.h>
 
+#include "util/monotonic_ms.h"
+
 namespace comptoir {
 namespace {
 
 constexpr size_t kMaxIdleHandles = 16;
 constexpr size_t kErrorBodyPreview = 300;
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 bool retryable_status(long status) {
   return status == 429 || status == 502 || status == 503 || status == 504;
@@ -243,7 +239,7 @@ EsTransport::Attempt EsTransport::attempt(Node& node, const EsRequest& request) 
 
 size_t EsTransport::pick_node(size_t from, const std::vector<bool>& tried) const {
   const size_t n = nodes_.size();
-  const int64_t now = now_ms();
+  const int64_t now = monotonic_ms();
   auto alive = [&](size_t i) { return nodes_[i]->dead_until_ms.load() <= now; };
   for (int pass = 0; pass < 3; ++pass) {
     for (size_t k = 0; k < n; ++k) {
@@ -257,7 +253,7 @@ size_t EsTransport::pick_node(size_t from, const std::vector<bool>& tried) const
 
 Result<EsResponse> EsTransport::perform(const EsRequest& request) {
   const size_t n = nodes_.size();
-  const int64_t start = now_ms();
+  const int64_t start = monotonic_ms();
   const bool all_dead = std::all_of(nodes_.begin(), nodes_.end(), [&](const auto& node) {
     return node->dead_until_ms.load() > start;
   });
@@ -294,7 +290,7 @@ Result<EsResponse> EsTransport::perform(const EsRequest& request) {
     }
     last_error = fmt::format("{}: {}", node.base_url, result.error);
     if (result.failure == Failure::kConnect) {
-      node.dead_until_ms.store(now_ms() + options_.dead_node_period.count());
+      node.dead_until_ms.store(monotonic_ms() + options_.dead_node_period.count());
       continue;
     }
     if (result.failure == Failure::kDropped && request.idempotent) continue;

@@ -14,18 +14,13 @@
 #include "engine/index/parse_ahead.h"
 #include "engine/index/segment_merger.h"
 #include "engine/store/file_io.h"
+#include "util/monotonic_ms.h"
 
 namespace comptoir::engine {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-int64_t steady_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string wal_file_name(uint64_t gen) {
   char buf[32];
@@ -54,7 +49,7 @@ Index::Index(std::string name, std::optional<fs::path> dir, IndexSettings settin
       dir_(std::move(dir)),
       settings_(settings),
       id_instance_bits_(std::mt19937_64(std::random_device{}())()),
-      last_search_ms_(steady_ms()) {
+      last_search_ms_(monotonic_ms()) {
   // Characters 12-19 of every generated id: the instance's random bytes 9-14.
   const uint64_t b = id_instance_bits_;
   put_base64_group(
@@ -253,7 +248,7 @@ void Index::background_loop() {
 
 bool Index::search_idle() const {
   return settings_.search_idle_after.count() > 0 && settings_.refresh_interval.count() > 0 &&
-         steady_ms() - last_search_ms_.load(std::memory_order_relaxed) >=
+         monotonic_ms() - last_search_ms_.load(std::memory_order_relaxed) >=
              settings_.search_idle_after.count();
 }
 
@@ -955,7 +950,7 @@ Result<bool> Index::merge_once(bool force) {
 }
 
 SnapshotPtr Index::snapshot() {
-  last_search_ms_.store(steady_ms(), std::memory_order_relaxed);
+  last_search_ms_.store(monotonic_ms(), std::memory_order_relaxed);
   if (refresh_skipped_.load()) {
     // As Elasticsearch does for a search that hits a search-idle shard: refresh, and
     // wait for it. A failure leaves the index failed (check_writable) and the search

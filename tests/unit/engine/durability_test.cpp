@@ -50,6 +50,14 @@ IndexSettings manual() {
   return s;
 }
 
+// Waits (3 s at most) for the published segments to hold `docs` documents, as a
+// background refresh publishes them; returns how many they hold.
+uint64_t wait_for_published(const Index& index, uint64_t docs) {
+  for (int tries = 0; tries < 300 && index.stats().docs < docs; ++tries)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  return index.stats().docs;
+}
+
 // The index a crash would leave now: a copy of its directory, taken while it is open
 // (nothing flushed or closed first), then opened. The copy goes with this object.
 class CrashCopy {
@@ -529,9 +537,7 @@ TEST(IndexDurabilityTest, SearchIdleIndexRefreshesOnItsNextSearch) {
   EXPECT_EQ(*(*idx)->count(std::nullopt), 0);  // a search: not idle
   EXPECT_FALSE((*idx)->search_idle());
   ASSERT_TRUE((*idx)->index_doc(R"({"n":1})").ok());
-  for (int tries = 0; tries < 200 && (*idx)->stats().docs < 1; ++tries)
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  EXPECT_EQ((*idx)->stats().docs, 1u);  // the periodic refresh published it
+  EXPECT_EQ(wait_for_published(**idx, 1), 1u);  // the periodic refresh published it
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
   EXPECT_TRUE((*idx)->search_idle());
   for (int i = 2; i <= 4; ++i)
@@ -565,9 +571,7 @@ TEST(IndexDurabilityTest, SearchIdleIndexRefreshesAFullBuffer) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     EXPECT_EQ((*idx)->search_idle(), full);
     ASSERT_TRUE((*idx)->index_doc(R"({"n":1})").ok());
-    for (int tries = 0; tries < 2000 && (*idx)->stats().docs < 1; ++tries)
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    EXPECT_EQ((*idx)->stats().docs, 1u) << (full ? "full buffer" : "never idle");
+    EXPECT_EQ(wait_for_published(**idx, 1), 1u) << (full ? "full buffer" : "never idle");
   }
 }
 
@@ -580,10 +584,7 @@ TEST(IndexDurabilityTest, FullBufferIsCutWithoutARefreshInterval) {
   auto idx = Index::create("nointerval", dir.path(), Mapping{}, s);
   ASSERT_TRUE(idx.ok());
   ASSERT_TRUE((*idx)->index_doc(R"({"n":1})").ok());
-  for (int tries = 0; tries < 300 && (*idx)->stats().docs < 1; ++tries)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  EXPECT_EQ((*idx)->stats().docs, 1u);
-  EXPECT_FALSE((*idx)->search_idle());  // idle time needs a periodic refresh to stop
+  EXPECT_EQ(wait_for_published(**idx, 1), 1u);
 }
 
 // Background refreshes build their segment outside the write lock: appends (generated
