@@ -606,9 +606,9 @@ Status Index::refresh() {
 Status Index::refresh_locked(bool waited_for) {
   refresh_skipped_ = false;
   if (!builder_->empty()) {
-    std::string bytes =
+    SegmentBytes bytes =
         builder_->finish(SegmentWriterOptions{.compress_terms = !waited_for}, waited_for);
-    auto reader = SegmentReader::open(SegmentData::from_string(bytes));
+    auto reader = SegmentReader::open(SegmentData::adopt(std::move(bytes)));
     if (!reader) return reader.error();
     install_locked(*reader, std::exchange(builder_deleted_, Bitmap()));
   }
@@ -641,8 +641,7 @@ Status Index::refresh_in_background() {
     frozen = std::exchange(builder_, std::make_unique<SegmentBuilder>(builder_->term_counts()));
     frozen_deleted = std::exchange(builder_deleted_, Bitmap());
   }
-  std::string bytes = frozen->finish();
-  auto reader = SegmentReader::open(SegmentData::from_string(bytes));
+  auto reader = SegmentReader::open(SegmentData::adopt(frozen->finish()));
   std::lock_guard lock(write_mu_);
   if (!reader) {
     // Nothing is lost (the documents are in the WAL), but nothing may be acknowledged
@@ -894,11 +893,11 @@ Result<bool> Index::merge_once(bool force) {
     out.persisted = true;
     out.committed = true;  // of committed inputs: named by the manifest written at the swap
   } else {
-    auto reader = SegmentReader::open(SegmentData::from_string(*merged));
+    auto reader = SegmentReader::open(SegmentData::adopt(std::move(*merged)));
     if (!reader) return reader.error();
     out.reader = *reader;
   }
-  std::string().swap(*merged);
+  *merged = SegmentBytes();
   // Swap in, under the lock. Only merges remove segments (one at a time), so the inputs
   // are still there, still neighbours. Docs deleted meanwhile are deleted in the merged
   // segment too: its docs are the inputs' live docs (as of the pick) in order.

@@ -576,7 +576,7 @@ SegmentBuilder::PreparedTerms SegmentBuilder::prepare(TermField& f) {
   return p;
 }
 
-std::string SegmentBuilder::finish(SegmentWriterOptions options, bool two_threads) {
+SegmentBytes SegmentBuilder::finish(SegmentWriterOptions options, bool two_threads) {
   const uint32_t n_docs = doc_count();
   // A segment takes less than its documents' texts (memory_bytes_): reserved at that.
   if (options.expected_bytes == 0) options.expected_bytes = memory_bytes_;
@@ -682,7 +682,7 @@ std::string SegmentBuilder::finish(SegmentWriterOptions options, bool two_thread
   }
   for (json::object& m : term_metas) w.add_field(std::move(m));
   for (json::object& m : column_metas) w.add_field(std::move(m));
-  std::string bytes = w.finish(n_docs, stored_);
+  SegmentBytes bytes = w.finish(n_docs, stored_);
   expected_terms_ = term_counts();
   term_fields_.clear();
   column_fields_.clear();

@@ -49,7 +49,7 @@ class SegmentBuilder {
   // Serialises the segment. The builder is left empty, expecting as many terms again.
   // `two_threads`: the caller waits for it (a refresh an upload asked for): the term
   // fields are prepared and written on two threads (SegmentWriter::append_part).
-  std::string finish(SegmentWriterOptions options = {}, bool two_threads = false);
+  SegmentBytes finish(SegmentWriterOptions options = {}, bool two_threads = false);
 
  private:
   struct TermField;

@@ -30,6 +30,8 @@
 #include <string>
 #include <string_view>
 
+#include "engine/index/segment_bytes.h"
+
 namespace comptoir::engine {
 
 inline constexpr char kSegmentMagic[8] = {'C', 'M', 'P', 'T', 'S', 'E', 'G', '1'};
@@ -44,26 +46,24 @@ inline T load_le(const char* p) {
   return v;
 }
 
-// Appends sections to a growing byte string, keeping the alignment invariant.
+// Appends sections to a segment's growing bytes, keeping the alignment invariant.
 class ByteWriter {
  public:
-  explicit ByteWriter(std::string& out) : out_(out) {}
+  explicit ByteWriter(SegmentBytes& out) : out_(out) {}
   uint64_t offset() const { return out_.size(); }
   void align(size_t a = kSectionAlign) {
     while (out_.size() % a != 0) out_.push_back('\0');
   }
   template <typename T>
   void put(T v) {
-    char buf[sizeof(T)];
-    std::memcpy(buf, &v, sizeof(T));
-    out_.append(buf, sizeof(T));
+    out_.append(&v, sizeof(T));
   }
-  void put_bytes(const void* p, size_t n) { out_.append(static_cast<const char*>(p), n); }
+  void put_bytes(const void* p, size_t n) { out_.append(p, n); }
   void put_bytes(std::string_view s) { out_.append(s); }
-  std::string& raw() { return out_; }
+  SegmentBytes& raw() { return out_; }
 
  private:
-  std::string& out_;
+  SegmentBytes& out_;
 };
 
 // CRC32C (Castagnoli), used by the WAL and the segment footer.

@@ -174,7 +174,7 @@ void merge_column_field(SegmentWriter& w, const std::string& name, const FieldSh
   w.add_field(std::move(m));
 }
 
-Result<std::string> merge_unchecked(const std::vector<MergeInput>& in) {
+Result<SegmentBytes> merge_unchecked(const std::vector<MergeInput>& in) {
   std::vector<DocRemap> remap;
   uint32_t n_docs = 0;
   for (size_t s = 0; s < in.size(); ++s) {
@@ -243,7 +243,7 @@ Result<std::string> merge_unchecked(const std::vector<MergeInput>& in) {
 
 // Merges run on the index's background thread: a term dictionary block that fails its
 // checks (SegmentCorruption, from the reader's accessors) fails the merge, not the process.
-Result<std::string> merge_segments(const std::vector<MergeInput>& in) {
+Result<SegmentBytes> merge_segments(const std::vector<MergeInput>& in) {
   try {
     return merge_unchecked(in);
   } catch (const SegmentCorruption& e) {

@@ -20,6 +20,6 @@ struct MergeInput {
 };
 
 // The bytes of one segment holding the live documents of `inputs`, in order.
-Result<std::string> merge_segments(const std::vector<MergeInput>& inputs);
+Result<SegmentBytes> merge_segments(const std::vector<MergeInput>& inputs);
 
 }  // namespace comptoir::engine

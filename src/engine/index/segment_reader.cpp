@@ -34,6 +34,18 @@ class HeapSegmentData final : public SegmentData {
   size_t size_;
 };
 
+class AdoptedSegmentData final : public SegmentData {
+ public:
+  explicit AdoptedSegmentData(SegmentBytes bytes) : bytes_(std::move(bytes)) {
+    bytes_.shrink_to_fit();
+  }
+  const char* data() const override { return bytes_.data(); }
+  size_t size() const override { return bytes_.size(); }
+
+ private:
+  SegmentBytes bytes_;
+};
+
 StorageKind kind_of(std::string_view type) {
   if (type == "_id") return StorageKind::kKeyword;
   for (FieldType t :
@@ -49,6 +61,10 @@ StorageKind kind_of(std::string_view type) {
 
 std::shared_ptr<SegmentData> SegmentData::from_string(std::string_view bytes) {
   return std::make_shared<HeapSegmentData>(bytes);
+}
+
+std::shared_ptr<SegmentData> SegmentData::adopt(SegmentBytes bytes) {
+  return std::make_shared<AdoptedSegmentData>(std::move(bytes));
 }
 
 FieldReader::Dictionary FieldReader::decode_all() const {

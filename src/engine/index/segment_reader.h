@@ -21,7 +21,8 @@
 
 namespace comptoir::engine {
 
-// The bytes of a segment: a 64-byte aligned heap copy, or a read-only file mapping.
+// The bytes of a segment: a writer's own pages (adopted), a 64-byte aligned heap copy, or
+// a read-only file mapping.
 class SegmentData {
  public:
   virtual ~SegmentData() = default;
@@ -29,6 +30,8 @@ class SegmentData {
   virtual size_t size() const = 0;
   std::string_view bytes() const { return {data(), size()}; }
   static std::shared_ptr<SegmentData> from_string(std::string_view bytes);
+  // Serves the segment from `bytes` themselves, without a copy.
+  static std::shared_ptr<SegmentData> adopt(SegmentBytes bytes);
 };
 
 struct Postings {

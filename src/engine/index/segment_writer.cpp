@@ -276,7 +276,7 @@ template void SegmentWriter::write_column<double>(json::object&, uint32_t,
                                                   const std::vector<uint32_t>&,
                                                   const std::vector<double>&, double);
 
-std::string SegmentWriter::finish(uint32_t doc_count, StoredFieldsWriter& stored) {
+SegmentBytes SegmentWriter::finish(uint32_t doc_count, StoredFieldsWriter& stored) {
   StoredFieldsLayout sl = stored.write(w_);
   json::object meta;
   meta["doc_count"] = doc_count;

@@ -73,11 +73,11 @@ class SegmentWriter {
   // the postings tables they point to.
   void append_part(SegmentWriter&& part, std::span<boost::json::object* const> metas);
 
-  std::string finish(uint32_t doc_count, StoredFieldsWriter& stored);
+  SegmentBytes finish(uint32_t doc_count, StoredFieldsWriter& stored);
 
  private:
   SegmentWriterOptions options_;
-  std::string bytes_;
+  SegmentBytes bytes_;
   ByteWriter w_;
   boost::json::array fields_;
 };

@@ -26,7 +26,8 @@ constexpr size_t kZdictBytes = 16 * 1024;
 constexpr size_t kTableSamples = 64;
 constexpr size_t kHeaderBytes = 16;
 
-void put_varint(std::string& out, uint32_t v) {
+template <typename Out>
+void put_varint(Out& out, uint32_t v) {
   while (v >= 0x80) {
     out.push_back(static_cast<char>(v | 0x80));
     v >>= 7;
@@ -76,17 +77,27 @@ std::string sample_terms(const std::vector<std::string_view>& terms, uint64_t bl
   return d;
 }
 
+// Blocks' front-coded payloads, back to back: block b's is [end[b - 1], end[b]).
+struct Payloads {
+  std::string bytes;
+  std::vector<size_t> end;
+  size_t count() const { return end.size(); }
+  std::string_view of(size_t b) const {
+    const size_t begin = b == 0 ? 0 : end[b - 1];
+    return std::string_view(bytes).substr(begin, end[b] - begin);
+  }
+};
+
 // A zstd dictionary: the sampled terms as content, behind a header with entropy tables
 // learnt from sampled payloads. Empty if zstd cannot build one (the raw content is then
 // used as it is). The dictionary id is fixed, and left out of the frames.
-std::string finalize_dictionary(std::string_view content,
-                                const std::vector<std::string>& payloads) {
+std::string finalize_dictionary(std::string_view content, const Payloads& payloads) {
   std::string samples;
   std::vector<size_t> sizes;
-  const size_t step = std::max<size_t>(1, payloads.size() / kTableSamples);
-  for (size_t i = step / 2; i < payloads.size(); i += step) {
-    samples.append(payloads[i]);
-    sizes.push_back(payloads[i].size());
+  const size_t step = std::max<size_t>(1, payloads.count() / kTableSamples);
+  for (size_t i = step / 2; i < payloads.count(); i += step) {
+    samples.append(payloads.of(i));
+    sizes.push_back(payloads.of(i).size());
   }
   if (sizes.empty()) return {};
   std::string dict(content.size() + 4096, '\0');
@@ -101,30 +112,29 @@ std::string finalize_dictionary(std::string_view content,
   return dict;
 }
 
-}  // namespace
-
-std::string encode_term_blocks(const std::vector<std::string_view>& terms) {
-  uint64_t blob = 0;
-  for (std::string_view t : terms) blob += t.size();
+// Appends the blocks form of `terms` (term lengths summing to `blob`) to `out`. Frames
+// are compressed straight into `out`, and the block index is filled in once they are.
+void append_term_blocks(SegmentBytes& out, const std::vector<std::string_view>& terms,
+                        uint64_t blob) {
   const uint32_t n = static_cast<uint32_t>(terms.size());
   // Blocks' first terms and front-coded payloads, before anything is compressed: the
   // dictionary's tables are learnt from some of them.
-  std::vector<uint32_t> first_term, block_start;
-  std::vector<std::string> payloads;
+  std::vector<uint32_t> first_term;
+  Payloads payloads;
+  payloads.bytes.reserve(blob + blob / 8);  // front coding adds two varints a term
   for (uint32_t i = 0; i < n;) {
     first_term.push_back(i);
-    std::string& payload = payloads.emplace_back();
-    payload.reserve(TermBlocks::kBlockBytes + 64);  // grown once, not by doubling
     size_t raw = terms[i].size();
     uint32_t j = i + 1;
     for (; j < n && j - i < TermBlocks::kMaxBlockTerms && raw < TermBlocks::kBlockBytes; ++j) {
       if (j + kTermPrefetchDistance < n) prefetch_term(terms[j + kTermPrefetchDistance]);
       const size_t shared = shared_prefix(terms[j - 1], terms[j]);
-      put_varint(payload, static_cast<uint32_t>(shared));
-      put_varint(payload, static_cast<uint32_t>(terms[j].size() - shared));
-      payload.append(terms[j].substr(shared));
+      put_varint(payloads.bytes, static_cast<uint32_t>(shared));
+      put_varint(payloads.bytes, static_cast<uint32_t>(terms[j].size() - shared));
+      payloads.bytes.append(terms[j].substr(shared));
       raw += terms[j].size();
     }
+    payloads.end.push_back(payloads.bytes.size());
     i = j;
   }
   std::string zdict = sample_terms(terms, blob);
@@ -139,47 +149,59 @@ std::string encode_term_blocks(const std::vector<std::string_view>& terms) {
     ZSTD_CCtx_refCDict(cctx.get(), cdict.get());
     ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_dictIDFlag, 0);
   }
-  std::string blocks, frame, block;
-  for (uint32_t b = 0; b < first_term.size(); ++b) {
-    block_start.push_back(static_cast<uint32_t>(blocks.size()));
-    const std::string_view first = terms[first_term[b]];
-    const std::string& payload = payloads[b];
-    uint8_t codec = 0;
-    if (payload.size() >= 64) {
-      frame.resize(ZSTD_compressBound(payload.size()));
-      const size_t z = cdict ? ZSTD_compress2(cctx.get(), frame.data(), frame.size(),
-                                              payload.data(), payload.size())
-                             : ZSTD_compressCCtx(cctx.get(), frame.data(), frame.size(),
-                                                 payload.data(), payload.size(), kZstdLevel);
-      if (!ZSTD_isError(z) && z <= payload.size() - payload.size() / 8) {
-        frame.resize(z);
-        codec = 1;
-      }
-    }
-    block.assign(4, '\0');
-    put_varint(block, static_cast<uint32_t>(first.size()));
-    block.append(first);
-    block.push_back(static_cast<char>(codec));
-    block.append(codec == 1 ? frame : payload);
-    const uint32_t crc = crc32c(payload.data(), payload.size(), crc32c(first.data(), first.size()));
-    std::memcpy(block.data(), &crc, 4);
-    blocks.append(block);
-  }
   const uint32_t n_blocks = static_cast<uint32_t>(first_term.size());
   first_term.push_back(n);
-  block_start.push_back(static_cast<uint32_t>(blocks.size()));
-  std::string out;
-  out.reserve(kHeaderBytes + 8 * (size_t{n_blocks} + 1) + zdict.size() + blocks.size());
+  out.reserve(out.size() + kHeaderBytes + 8 * (size_t{n_blocks} + 1) + zdict.size() +
+              payloads.bytes.size() / 2);
   ByteWriter w(out);
   w.put<uint32_t>(n);
   w.put<uint32_t>(n_blocks);
   w.put<uint32_t>(static_cast<uint32_t>(blob));
   w.put<uint32_t>(static_cast<uint32_t>(zdict.size()));
   w.put_bytes(first_term.data(), 4 * first_term.size());
-  w.put_bytes(block_start.data(), 4 * block_start.size());
+  const size_t block_index = out.size();
+  out.resize(block_index + 4 * (size_t{n_blocks} + 1));
   w.put_bytes(zdict);
-  w.put_bytes(blocks);
-  return out;
+  const size_t blocks = out.size();
+  std::vector<uint32_t> block_start;
+  block_start.reserve(size_t{n_blocks} + 1);
+  for (uint32_t b = 0; b < n_blocks; ++b) {
+    block_start.push_back(static_cast<uint32_t>(out.size() - blocks));
+    const std::string_view first = terms[first_term[b]];
+    const std::string_view payload = payloads.of(b);
+    const uint32_t crc = crc32c(payload.data(), payload.size(), crc32c(first.data(), first.size()));
+    w.put<uint32_t>(crc);
+    put_varint(out, static_cast<uint32_t>(first.size()));
+    w.put_bytes(first);
+    const size_t codec_at = out.size();
+    out.push_back(0);
+    if (payload.size() >= 64) {
+      const size_t bound = ZSTD_compressBound(payload.size());
+      char* frame = out.tail(bound);
+      const size_t z =
+          cdict ? ZSTD_compress2(cctx.get(), frame, bound, payload.data(), payload.size())
+                : ZSTD_compressCCtx(cctx.get(), frame, bound, payload.data(), payload.size(),
+                                    kZstdLevel);
+      if (!ZSTD_isError(z) && z <= payload.size() - payload.size() / 8) {
+        out.commit(z);
+        out.data()[codec_at] = 1;
+        continue;
+      }
+    }
+    w.put_bytes(payload);
+  }
+  block_start.push_back(static_cast<uint32_t>(out.size() - blocks));
+  std::memcpy(out.data() + block_index, block_start.data(), 4 * block_start.size());
+}
+
+}  // namespace
+
+std::string encode_term_blocks(const std::vector<std::string_view>& terms) {
+  uint64_t blob = 0;
+  for (std::string_view t : terms) blob += t.size();
+  SegmentBytes out;
+  append_term_blocks(out, terms, blob);
+  return out.str();
 }
 
 bool write_term_blocks(ByteWriter& w, const std::vector<std::string_view>& terms) {
@@ -187,11 +209,12 @@ bool write_term_blocks(ByteWriter& w, const std::vector<std::string_view>& terms
   for (std::string_view t : terms) blob += t.size();
   // Block offsets are u32; a dictionary this large is far past any segment we write.
   if (blob < TermBlocks::kMinBlobBytes || blob > UINT32_MAX / 2) return false;
-  const std::string encoded = encode_term_blocks(terms);
+  const size_t start = w.offset();
+  append_term_blocks(w.raw(), terms, blob);
   const uint64_t plain = 4 + 4 * (uint64_t{terms.size()} + 1) + blob;
-  if (encoded.size() >= plain) return false;
-  w.put_bytes(encoded);
-  return true;
+  if (w.offset() - start < plain) return true;
+  w.raw().resize(start);
+  return false;
 }
 
 Result<TermBlocks> TermBlocks::open(const char* p, size_t size) {

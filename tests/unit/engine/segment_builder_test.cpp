@@ -113,9 +113,9 @@ TEST(SegmentBuilderTest, ExpectedTermCountsChangeNoByte) {
     fill(plain, docs, docs);
     fill(hinted, docs, docs);
     fill(fresh_hinted, docs, docs);
-    const std::string expected = plain.finish();
-    EXPECT_EQ(hinted.finish(), expected) << docs << " documents, builder reused";
-    EXPECT_EQ(fresh_hinted.finish(), expected) << docs << " documents, builder made with counts";
+    const std::string expected = plain.finish().str();
+    EXPECT_EQ(hinted.finish().str(), expected) << docs << " documents, builder reused";
+    EXPECT_EQ(fresh_hinted.finish().str(), expected) << docs << " documents, builder made with counts";
   }
 }
 
@@ -218,7 +218,7 @@ TEST(SegmentBuilderTest, AppendedPartKeepsItsColumns) {
     w.write_column<int64_t>(m, n_docs, docs, values, 0);
     return m;
   };
-  auto read = [&](const std::string& bytes) {
+  auto read = [&](std::string_view bytes) {
     auto r = SegmentReader::open(SegmentData::from_string(bytes));
     EXPECT_TRUE(r.ok());
     std::string out;

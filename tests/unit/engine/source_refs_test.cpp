@@ -349,7 +349,7 @@ TEST(SourceRefsTest, DamagedTermBlockFailsTheFetch) {
     ASSERT_TRUE(parsed.ok());
     builder.add(**parsed);
   }
-  std::string bytes = builder.finish();
+  std::string bytes = builder.finish().str();
   const uint64_t meta_off = load_le<uint64_t>(bytes.data() + bytes.size() - 32);
   const uint64_t meta_len = load_le<uint64_t>(bytes.data() + bytes.size() - 24);
   const boost::json::value meta =

@@ -129,7 +129,7 @@ TEST(StoredFieldsTest, EveryDocumentReadsBackAfterBackgroundCompression) {
       return R"({"i":)" + std::to_string(i) + R"(,"m":")" + std::string(i % 400, 'x') + R"("})";
     };
     for (int i = 0; i < docs; ++i) w.add("id" + std::to_string(i), source(i));
-    std::string bytes;
+    SegmentBytes bytes;
     ByteWriter out(bytes);
     out.put<uint32_t>(7);  // sections do not start at 0
     StoredFieldsLayout layout = w.write(out);
