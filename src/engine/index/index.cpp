@@ -299,7 +299,7 @@ Status Index::close() {
   return {};
 }
 
-std::string Index::generate_id(uint64_t now_ms) {
+DocId Index::generate_id(uint64_t now_ms) {
   // 15 bytes in URL-safe base64 (20 characters), as Elasticsearch's time-based ids: the
   // time in ms and a sequence (48 + 16 bits, always increasing within this instance), then
   // 56 random bits drawn once per instance (Elasticsearch uses the MAC address), which
@@ -325,11 +325,11 @@ std::string Index::generate_id(uint64_t now_ms) {
     put_base64_group(static_cast<uint32_t>(ms & 0xFFFFFF), id_prefix_ + 4);
     id_prefix_ms_ = ms;
   }
-  std::string out(20, '\0');
-  std::memcpy(out.data(), id_prefix_, 8);
-  put_base64_group(static_cast<uint32_t>(id_sequence_ << 8 | (id_instance_bits_ & 0xFF)),
-                   out.data() + 8);
-  std::memcpy(out.data() + 12, id_suffix_, 8);
+  DocId out;
+  char* p = out.resize_for_overwrite(20);
+  std::memcpy(p, id_prefix_, 8);
+  put_base64_group(static_cast<uint32_t>(id_sequence_ << 8 | (id_instance_bits_ & 0xFF)), p + 8);
+  std::memcpy(p + 12, id_suffix_, 8);
   return out;
 }
 
@@ -412,12 +412,16 @@ Result<BulkResult> Index::bulk(std::span<const BulkItem> items, bool refresh) {
       continue;
     }
     const bool generated = !item.id.has_value() || item.id->empty();
-    r.id = generated ? generate_id(now_ms) : *item.id;
+    if (generated) {
+      r.id = generate_id(now_ms);
+    } else {
+      r.id = *item.id;
+    }
     if (!generated && r.id.size() > 512) {
       r.status = 400;
       r.error = dsl_error(
           "illegal_argument_exception",
-          "id [" + r.id.substr(0, 20) + "...] is too long, must be no longer than 512 bytes");
+          "id [" + item.id->substr(0, 20) + "...] is too long, must be no longer than 512 bytes");
       out.items.push_back(std::move(r));
       continue;
     }
@@ -425,7 +429,7 @@ Result<BulkResult> Index::bulk(std::span<const BulkItem> items, bool refresh) {
       r.status = 409;
       r.error = dsl_error(
           "version_conflict_engine_exception",
-          "[" + r.id + "]: version conflict, document already exists (current version [1])");
+          "[" + *item.id + "]: version conflict, document already exists (current version [1])");
       out.items.push_back(std::move(r));
       continue;
     }
@@ -542,7 +546,7 @@ Result<std::string> Index::index_doc(std::string_view source, std::optional<std:
   auto r = bulk(std::span<const BulkItem>(&item, 1));
   if (!r) return r.error();
   if (r->items[0].error) return *r->items[0].error;
-  return r->items[0].id;
+  return r->items[0].id.str();
 }
 
 Result<bool> Index::delete_doc(std::string_view id) {

@@ -20,6 +20,7 @@
 
 #include "engine/dsl/search_request.h"
 #include "engine/dsl/search_response.h"
+#include "engine/index/doc_id.h"
 #include "engine/index/document_parser.h"
 #include "engine/index/segment_builder.h"
 #include "engine/index/snapshot.h"
@@ -57,9 +58,10 @@ struct BulkItem {
 
 struct BulkItemResult {
   BulkOp op = BulkOp::kIndex;
-  std::string id;
-  int status = 200;            // HTTP-like status, as ES reports per item: 201, 200, 404, 409, 400
-  std::string result;          // "created", "updated", "deleted", "not_found" (empty on error)
+  DocId id;
+  int status = 200;  // HTTP-like status, as ES reports per item: 201, 200, 404, 409, 400
+  std::string_view
+      result;  // a literal: "created", "updated", "deleted", "not_found"; empty on error
   std::optional<Error> error;  // message "document_parsing_exception: ..." etc.
   uint64_t seq_no = 0;
 };
@@ -160,7 +162,7 @@ class Index {
 
   // A new id at `now_ms` (or just after the last one given out): a bulk request reads
   // the clock once for all its documents.
-  std::string generate_id(uint64_t now_ms);
+  DocId generate_id(uint64_t now_ms);
   void append_parsed_ahead_locked(std::span<const BulkItem> items, BulkResult& out);
   bool delete_existing_locked(std::string_view id);
   bool exists_locked(std::string_view id) const;

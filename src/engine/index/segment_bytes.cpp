@@ -22,7 +22,9 @@ char* allocate(size_t bytes) {
 
 }  // namespace
 
-SegmentBytes::~SegmentBytes() { std::free(p_); }
+SegmentBytes::~SegmentBytes() {
+  std::free(p_);
+}
 
 SegmentBytes::SegmentBytes(SegmentBytes&& other) noexcept
     : p_(std::exchange(other.p_, nullptr)),

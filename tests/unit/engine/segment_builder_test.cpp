@@ -115,7 +115,8 @@ TEST(SegmentBuilderTest, ExpectedTermCountsChangeNoByte) {
     fill(fresh_hinted, docs, docs);
     const std::string expected = plain.finish().str();
     EXPECT_EQ(hinted.finish().str(), expected) << docs << " documents, builder reused";
-    EXPECT_EQ(fresh_hinted.finish().str(), expected) << docs << " documents, builder made with counts";
+    EXPECT_EQ(fresh_hinted.finish().str(), expected)
+        << docs << " documents, builder made with counts";
   }
 }
 
