@@ -11,6 +11,7 @@
 int main(int argc, char** argv) {
   // The server's malloc settings (src/main.cpp): the in-process servers measured here
   // allocate as the real one does.
+  comptoir::restart_with_huge_pages(argv);
   comptoir::tune_allocator();
   if (argc > 1 && std::strcmp(argv[1], "store") == 0) {
     return comptoir::bench::run_store_scenario(argc - 1, argv + 1);

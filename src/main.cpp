@@ -73,6 +73,7 @@ int serve(const Config& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  comptoir::restart_with_huge_pages(argv);
   if (!comptoir::tune_allocator()) std::cerr << "warning: malloc settings refused\n";
   CLI::App app{"Comptoir: e-commerce log and sales analytics server"};
   app.set_version_flag("--version", std::string("comptoir ") + COMPTOIR_VERSION);

@@ -2,6 +2,12 @@
 #include "util/allocator.h"
 
 #include <malloc.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
 
 namespace comptoir {
 
@@ -13,6 +19,32 @@ bool tune_allocator() {
   ok = mallopt(M_TRIM_THRESHOLD, kTrimThreshold) == 1 && ok;
   ok = mallopt(M_TOP_PAD, kTopPad) == 1 && ok;
   return ok;
+}
+
+void restart_with_huge_pages(char** argv) {
+  constexpr const char* kTunable = "glibc.malloc.hugetlb=1";
+  const char* opt = std::getenv("COMPTOIR_HUGE_PAGES");
+  if (opt != nullptr && std::strcmp(opt, "0") == 0) return;
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  // Set already (by us before the restart, or by whoever started us, either way): as is.
+  if (tunables != nullptr && std::strstr(tunables, "glibc.malloc.hugetlb") != nullptr) return;
+  std::string value = tunables != nullptr && *tunables != '\0'
+                          ? std::string(tunables) + ":" + kTunable
+                          : std::string(kTunable);
+  if (setenv("GLIBC_TUNABLES", value.c_str(), 1) != 0) return;
+  // Constructors of the libraries have run already, and exec skips their destructors:
+  // libmongoc's automatic init made a shared-memory segment for its counters, named after
+  // the pid, which its cleanup would have removed. The restarted process makes it again.
+  const std::string counters = "/mongoc-" + std::to_string(getpid());
+  shm_unlink(counters.c_str());
+  execv("/proc/self/exe", argv);
+  // Still here: the exec failed. Carry on with the usual pages, and leave the variable as
+  // it was for the processes this one starts.
+  if (tunables != nullptr) {
+    setenv("GLIBC_TUNABLES", tunables, 1);
+  } else {
+    unsetenv("GLIBC_TUNABLES");
+  }
 }
 
 void release_free_memory() {

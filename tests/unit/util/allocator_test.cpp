@@ -1,13 +1,21 @@
 // tune_allocator: the settings are accepted, and a freed multi-MiB block is handed out
 // again without faulting its pages in anew (counted by the process's minor page faults);
-// release_free_memory() can be called at any time.
+// release_free_memory() can be called at any time. restart_with_huge_pages() restarts the
+// process with glibc's huge-page tunable added to those it had, and does nothing when
+// the tunable is set or the operator opted out.
 #include "util/allocator.h"
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
 
 namespace comptoir {
 namespace {
@@ -39,6 +47,65 @@ TEST(Allocator, FreedLargeBlocksAreReusedWithoutPageFaults) {
   EXPECT_LT(minor_faults() - before, 64);
   release_free_memory();
   touch_block(kBytes);  // still usable after the memory went back
+}
+
+// Run by the restarted copy of this binary only: writes the GLIBC_TUNABLES it started
+// with to the file COMPTOIR_TEST_TUNABLES_OUT names.
+TEST(Allocator, ReportsItsTunablesWhenRestarted) {
+  const char* out = std::getenv("COMPTOIR_TEST_TUNABLES_OUT");
+  if (out == nullptr) GTEST_SKIP() << "run by RestartAddsTheHugePageTunable";
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  std::ofstream(out) << (tunables != nullptr ? tunables : "(unset)");
+}
+
+// Forks, sets the child's GLIBC_TUNABLES to `before` and COMPTOIR_HUGE_PAGES to
+// `huge_pages` (nullptr: unset), has it call restart_with_huge_pages(), and returns what
+// the restarted process reported, or "exit 3" when the child was not restarted.
+std::string tunables_after_restart(const char* before, const char* huge_pages = nullptr) {
+  const auto out =
+      std::filesystem::temp_directory_path() / ("comptoir-tunables-" + std::to_string(getpid()));
+  std::filesystem::remove(out);
+  const pid_t child = fork();
+  if (child == 0) {
+    if (before != nullptr) {
+      setenv("GLIBC_TUNABLES", before, 1);
+    } else {
+      unsetenv("GLIBC_TUNABLES");
+    }
+    if (huge_pages != nullptr) {
+      setenv("COMPTOIR_HUGE_PAGES", huge_pages, 1);
+    } else {
+      unsetenv("COMPTOIR_HUGE_PAGES");
+    }
+    setenv("COMPTOIR_TEST_TUNABLES_OUT", out.c_str(), 1);
+    char self[] = "comptoir_unit_tests";
+    char filter[] = "--gtest_filter=Allocator.ReportsItsTunablesWhenRestarted";
+    char* argv[] = {self, filter, nullptr};
+    restart_with_huge_pages(argv);
+    _exit(3);  // it returned: no restart
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    return "exit " + std::to_string(WEXITSTATUS(status));
+  std::ostringstream text;
+  text << std::ifstream(out).rdbuf();
+  std::filesystem::remove(out);
+  return text.str();
+}
+
+TEST(Allocator, RestartAddsTheHugePageTunable) {
+  EXPECT_EQ(tunables_after_restart(nullptr), "glibc.malloc.hugetlb=1");
+  // The operator's own tunables stay.
+  EXPECT_EQ(tunables_after_restart("glibc.malloc.tcache_count=9"),
+            "glibc.malloc.tcache_count=9:glibc.malloc.hugetlb=1");
+  // Whoever set the tunable decided: no restart.
+  EXPECT_EQ(tunables_after_restart("glibc.malloc.hugetlb=0"), "exit 3");
+}
+
+TEST(Allocator, NoRestartWhenOptedOut) {
+  EXPECT_EQ(tunables_after_restart(nullptr, "0"), "exit 3");
+  EXPECT_EQ(tunables_after_restart(nullptr, "1"), "glibc.malloc.hugetlb=1");
 }
 
 }  // namespace
