@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 
 namespace comptoir {
@@ -25,12 +26,17 @@ void restart_with_huge_pages(char** argv) {
   constexpr const char* kTunable = "glibc.malloc.hugetlb=1";
   const char* opt = std::getenv("COMPTOIR_HUGE_PAGES");
   if (opt != nullptr && std::strcmp(opt, "0") == 0) return;
-  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  // Under valgrind the restarted process would leave the tool (it follows no exec by
+  // default), and its allocator replaces glibc's anyway.
+  const char* preload = std::getenv("LD_PRELOAD");
+  if (preload != nullptr && std::strstr(preload, "vgpreload") != nullptr) return;
+  const char* set = std::getenv("GLIBC_TUNABLES");
   // Set already (by us before the restart, or by whoever started us, either way): as is.
-  if (tunables != nullptr && std::strstr(tunables, "glibc.malloc.hugetlb") != nullptr) return;
-  std::string value = tunables != nullptr && *tunables != '\0'
-                          ? std::string(tunables) + ":" + kTunable
-                          : std::string(kTunable);
+  if (set != nullptr && std::strstr(set, "glibc.malloc.hugetlb") != nullptr) return;
+  const std::optional<std::string> tunables =
+      set != nullptr ? std::optional<std::string>(set) : std::nullopt;
+  const std::string value =
+      tunables && !tunables->empty() ? *tunables + ":" + kTunable : std::string(kTunable);
   if (setenv("GLIBC_TUNABLES", value.c_str(), 1) != 0) return;
   // Constructors of the libraries have run already, and exec skips their destructors:
   // libmongoc's automatic init made a shared-memory segment for its counters, named after
@@ -40,8 +46,8 @@ void restart_with_huge_pages(char** argv) {
   execv("/proc/self/exe", argv);
   // Still here: the exec failed. Carry on with the usual pages, and leave the variable as
   // it was for the processes this one starts.
-  if (tunables != nullptr) {
-    setenv("GLIBC_TUNABLES", tunables, 1);
+  if (tunables) {
+    setenv("GLIBC_TUNABLES", tunables->c_str(), 1);
   } else {
     unsetenv("GLIBC_TUNABLES");
   }

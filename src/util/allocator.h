@@ -19,7 +19,8 @@ bool tune_allocator();
 // memory advised so). Indexing looks terms up at random in hash tables of tens of MiB:
 // with 4 KiB pages nearly every lookup misses the TLB too, and the 10M-document engine
 // bench on one core ran 5% faster on huge pages. Returns only when it does not restart:
-// the tunable is already in effect, COMPTOIR_HUGE_PAGES=0 opts out, or exec failed.
+// the tunable is already in effect, COMPTOIR_HUGE_PAGES=0 opts out, the process runs
+// under valgrind, or exec failed.
 // Call first thing in main(), before any thread starts.
 void restart_with_huge_pages(char** argv);
 

@@ -58,10 +58,12 @@ TEST(Allocator, ReportsItsTunablesWhenRestarted) {
   std::ofstream(out) << (tunables != nullptr ? tunables : "(unset)");
 }
 
-// Forks, sets the child's GLIBC_TUNABLES to `before` and COMPTOIR_HUGE_PAGES to
-// `huge_pages` (nullptr: unset), has it call restart_with_huge_pages(), and returns what
-// the restarted process reported, or "exit 3" when the child was not restarted.
-std::string tunables_after_restart(const char* before, const char* huge_pages = nullptr) {
+// Forks, sets the child's GLIBC_TUNABLES to `before`, COMPTOIR_HUGE_PAGES to
+// `huge_pages` (nullptr: unset) and LD_PRELOAD to `preload` (nullptr: as it is), has it
+// call restart_with_huge_pages(), and returns what the restarted process reported, or
+// "exit 3" when the child was not restarted.
+std::string tunables_after_restart(const char* before, const char* huge_pages = nullptr,
+                                   const char* preload = nullptr) {
   const auto out =
       std::filesystem::temp_directory_path() / ("comptoir-tunables-" + std::to_string(getpid()));
   std::filesystem::remove(out);
@@ -77,6 +79,7 @@ std::string tunables_after_restart(const char* before, const char* huge_pages = 
     } else {
       unsetenv("COMPTOIR_HUGE_PAGES");
     }
+    if (preload != nullptr) setenv("LD_PRELOAD", preload, 1);
     setenv("COMPTOIR_TEST_TUNABLES_OUT", out.c_str(), 1);
     char self[] = "comptoir_unit_tests";
     char filter[] = "--gtest_filter=Allocator.ReportsItsTunablesWhenRestarted";
@@ -106,6 +109,10 @@ TEST(Allocator, RestartAddsTheHugePageTunable) {
 TEST(Allocator, NoRestartWhenOptedOut) {
   EXPECT_EQ(tunables_after_restart(nullptr, "0"), "exit 3");
   EXPECT_EQ(tunables_after_restart(nullptr, "1"), "glibc.malloc.hugetlb=1");
+  // Nor under valgrind, whose tool the restarted process would leave.
+  EXPECT_EQ(tunables_after_restart(nullptr, nullptr,
+                                   "/usr/libexec/valgrind/vgpreload_core-amd64-linux.so"),
+            "exit 3");
 }
 
 }  // namespace
