@@ -56,7 +56,6 @@ class SegmentBytes {
 
  private:
   void grow(size_t need);
-  void release();
 
   char* p_ = nullptr;
   size_t size_ = 0;

@@ -4,7 +4,6 @@
 #include <bit>
 #include <boost/json.hpp>
 #include <charconv>
-#include <cstdlib>
 
 #include "engine/schema/date_format.h"
 #include "engine/schema/field_type.h"
@@ -15,24 +14,6 @@ namespace comptoir::engine {
 namespace json = boost::json;
 
 namespace {
-
-class HeapSegmentData final : public SegmentData {
- public:
-  explicit HeapSegmentData(std::string_view bytes) : size_(bytes.size()) {
-    size_t cap = (bytes.size() + 63) / 64 * 64;
-    buf_ = static_cast<char*>(std::aligned_alloc(64, cap == 0 ? 64 : cap));
-    std::memcpy(buf_, bytes.data(), bytes.size());
-  }
-  ~HeapSegmentData() override { std::free(buf_); }
-  HeapSegmentData(const HeapSegmentData&) = delete;
-  HeapSegmentData& operator=(const HeapSegmentData&) = delete;
-  const char* data() const override { return buf_; }
-  size_t size() const override { return size_; }
-
- private:
-  char* buf_;
-  size_t size_;
-};
 
 class AdoptedSegmentData final : public SegmentData {
  public:
@@ -60,7 +41,10 @@ StorageKind kind_of(std::string_view type) {
 }  // namespace
 
 std::shared_ptr<SegmentData> SegmentData::from_string(std::string_view bytes) {
-  return std::make_shared<HeapSegmentData>(bytes);
+  SegmentBytes copy;
+  copy.reserve(bytes.size());
+  copy.append(bytes);
+  return adopt(std::move(copy));
 }
 
 std::shared_ptr<SegmentData> SegmentData::adopt(SegmentBytes bytes) {

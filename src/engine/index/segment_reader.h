@@ -21,8 +21,8 @@
 
 namespace comptoir::engine {
 
-// The bytes of a segment: a writer's own pages (adopted), a 64-byte aligned heap copy, or
-// a read-only file mapping.
+// The bytes of a segment: a writer's own aligned memory (adopted; from_string() adopts a
+// copy), or a read-only file mapping.
 class SegmentData {
  public:
   virtual ~SegmentData() = default;
